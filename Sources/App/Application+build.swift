@@ -1,0 +1,131 @@
+import AsyncHTTPClient
+import Compliance
+import Configuration
+import FluentKit
+import Foundation
+import Hummingbird
+import Identity
+import Logging
+import Notify
+import ServiceLifecycle
+import SuanliKit
+import Web
+
+/// Everything `suanli serve` runs, built from configuration. Tests call it with an in-memory config
+/// and port 0 (Hummingbird template style).
+public struct Suanli: Sendable {
+    public let config: AppConfig
+    public let database: DatabaseHandle
+    public let services: PortalServices
+    public let mailDelivery: MailDeliveryService
+    public let secrets: SecretBox
+    public let logger: Logger
+
+    public static func boot(config: AppConfig, clock: any WallClock = SystemClock(), migrate: Bool = true)
+        async throws -> Suanli
+    {
+        var logger = Logger(label: "suanli")
+        logger.logLevel = Logger.Level(rawValue: config.logLevel) ?? .info
+        let database = try DatabaseHandle(config: config, logger: logger)
+        do {
+            if migrate { try await database.migrate() } else { try await database.prepareConnection() }
+            let auditKey = try Keys.load(configured: config.auditKey, name: "audit", varDirectory: config.varDirectory)
+            let secretsKey = try Keys.load(configured: config.secretsKey, name: "secrets",
+                                           varDirectory: config.varDirectory)
+            let audit = AuditLog(key: auditKey, clock: clock)
+            let secrets = SecretBox(key: secretsKey)
+            let accounts = AccountService(settings: config.identity, audit: audit,
+                                          messenger: OutboxMessenger(clock: clock))
+            let services = PortalServices(
+                database: { [database] in database.db }, accounts: accounts,
+                signIn: SignInService(accounts: accounts, secrets: secrets),
+                challenges: CertificateChallenges(clock: clock, ttl: config.identity.certificateChallengeTTL),
+                accessTokens: AccessTokens(clock: clock),
+                certificates: try Self.certificateVerifier(config: config, clock: clock),
+                certificateComponentURL: config.certificateComponentURL,
+                audit: audit, renderer: try await Renderer.load(),
+                secureCookies: config.publicURL.hasPrefix("https://"), trustForwardedFor: config.trustForwardedFor,
+                environment: config.environment)
+            let transport = try config.smtp.map { try SMTPClient(configuration: $0, logger: logger) }
+            let mailDelivery = MailDeliveryService(
+                database: database.db, transport: transport,
+                configuration: MailDeliveryConfiguration(pollInterval: .seconds(config.mailPollSeconds)),
+                clock: clock, logger: logger)
+            return Suanli(config: config, database: database, services: services, mailDelivery: mailDelivery,
+                          secrets: secrets, logger: logger)
+        } catch {
+            await database.shutdown()
+            throw error
+        }
+    }
+
+    /// The 工商憑證 verifier, when trust anchors are configured (SPEC T1). Without them certificate
+    /// sign-in answers "not configured" instead of trusting anything.
+    static func certificateVerifier(config: AppConfig, clock: any WallClock) throws -> BusinessCertificateVerifier? {
+        guard !config.certificateRoots.isEmpty else { return nil }
+        func read(_ paths: [String]) throws -> [[UInt8]] {
+            try paths.map { path in
+                guard let data = FileManager.default.contents(atPath: path) else {
+                    throw ConfigurationProblem("cannot read certificate file \(path)")
+                }
+                return Array(data)
+            }
+        }
+        let revocation = CRLRevocationChecker(
+            clock: clock, configuration: .init(allowFileURLs: config.environment != "production"))
+        return try BusinessCertificateVerifier(
+            rootCertificates: read(config.certificateRoots),
+            intermediateCertificates: read(config.certificateIntermediates),
+            revocation: revocation, clock: clock,
+            acceptedCards: config.certificateCardPolicy == "primary" ? .primaryOnly : .primaryAndAttached)
+    }
+
+    public func router() throws -> Router<AppRequestContext> {
+        let router = Router(context: AppRequestContext.self)
+        router.add(middleware: LogRequestsMiddleware(.debug))
+        router.add(middleware: MetricsMiddleware())
+        let database = self.database
+        let registry = AppMetrics.registry
+        router.get("/healthz") { _, _ in "ok" }
+        router.get("/readyz") { _, _ -> Response in
+            let ready = await database.ping()
+            return Response(status: ready ? .ok : .serviceUnavailable,
+                            body: .init(byteBuffer: ByteBuffer(string: ready ? "ready" : "database unavailable")))
+        }
+        router.get("/metrics") { _, _ -> Response in
+            Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
+                     body: .init(byteBuffer: ByteBuffer(bytes: registry.emitToBuffer())))
+        }
+        try Portal.install(on: router, services: services)
+        return router
+    }
+
+    /// The HTTP server plus background services (mail delivery), ready to `runService()`.
+    public func application() throws -> some ApplicationProtocol {
+        let app = Application(
+            router: try router(),
+            configuration: .init(address: .hostname(config.host, port: config.port), serverName: "suanli"),
+            services: [mailDelivery, DatabaseShutdown(database: database)],
+            onServerRunning: { [config, logger] channel in
+                let port = channel.localAddress?.port ?? config.port
+                logger.info("Suanli is listening", metadata: ["url": "http://\(config.host):\(port)"])
+                print("Suanli 算力平台 is running at http://\(config.host):\(port)/")
+            },
+            logger: logger)
+        return app
+    }
+}
+
+struct ConfigurationProblem: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
+}
+
+/// Closes the database pools after the server has stopped.
+struct DatabaseShutdown: Service {
+    let database: DatabaseHandle
+    func run() async throws {
+        try? await gracefulShutdown()
+        await database.shutdown()
+    }
+}

@@ -1,0 +1,95 @@
+import Compliance
+import FluentKit
+import FluentPostgresDriver
+import FluentSQLiteDriver
+import Foundation
+import Identity
+import Logging
+import NIOCore
+import NIOPosix
+import Notify
+import SQLKit
+
+/// The small glue between FluentKit and the rest of the app (there is no Hummingbird–Fluent package in
+/// the mirror): boots SQLite or PostgreSQL, runs the migrations, and hands out `Database` handles.
+public final class DatabaseHandle: Sendable {
+    public let databases: Databases
+    public let migrations: Migrations
+    public let logger: Logger
+    public let isPostgres: Bool
+    private let eventLoopGroup: any EventLoopGroup
+    private let ownsGroup: Bool
+
+    /// Every migration, in order. Later contexts append theirs here.
+    public static var allMigrations: [any Migration] {
+        ComplianceMigrations.all + IdentityMigrations.all + NotifyMigrations.all
+    }
+
+    public init(config: AppConfig, logger: Logger) throws {
+        self.logger = logger
+        isPostgres = config.usesPostgres
+        if isPostgres {
+            eventLoopGroup = MultiThreadedEventLoopGroup.singleton
+            ownsGroup = false
+        } else {
+            // SQLite allows one writer: one event loop means one connection, so transactions queue instead of
+            // failing with SQLITE_BUSY when a read in a transaction is upgraded to a write.
+            eventLoopGroup = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+            ownsGroup = true
+        }
+        databases = Databases(threadPool: NIOThreadPool.singleton, on: eventLoopGroup)
+        if isPostgres {
+            databases.use(try .postgres(url: config.databaseURL, maxConnectionsPerEventLoop: 4,
+                                        sqlLogLevel: .trace), as: .psql)
+        } else {
+            try FileManager.default.createDirectory(atPath: config.varDirectory, withIntermediateDirectories: true)
+            databases.use(.sqlite(.file(config.sqlitePath), sqlLogLevel: .trace), as: .sqlite)
+        }
+        migrations = Migrations()
+        migrations.add(Self.allMigrations)
+    }
+
+    public var db: any Database {
+        databases.database(logger: logger, on: eventLoopGroup.any())!
+    }
+
+    public var sql: any SQLDatabase { db as! any SQLDatabase }
+
+    /// WAL journal for SQLite (readers never block the writer) and a busy timeout for CLI commands that
+    /// run beside the server.
+    public func prepareConnection() async throws {
+        guard !isPostgres else { return }
+        try await sql.raw("PRAGMA journal_mode=WAL").run()
+        try await sql.raw("PRAGMA busy_timeout=5000").run()
+    }
+
+    private var migrator: Migrator {
+        Migrator(databases: databases, migrations: migrations, logger: logger, on: eventLoopGroup.any())
+    }
+
+    public func migrate() async throws {
+        try await prepareConnection()
+        try await migrator.setupIfNeeded().get()
+        try await migrator.prepareBatch().get()
+    }
+
+    public func revertAll() async throws {
+        try await migrator.setupIfNeeded().get()
+        try await migrator.revertAllBatches().get()
+    }
+
+    /// Readiness: a round trip to the database.
+    public func ping() async -> Bool {
+        do {
+            try await sql.raw("SELECT 1").run()
+            return true
+        } catch {
+            return false
+        }
+    }
+
+    public func shutdown() async {
+        await databases.shutdownAsync()
+        if ownsGroup { try? await eventLoopGroup.shutdownGracefully() }
+    }
+}

@@ -1,0 +1,44 @@
+import Compliance
+import FluentKit
+import Identity
+import Notify
+import SuanliKit
+
+/// What the portal and API handlers need, built once by App.
+public struct PortalServices: Sendable {
+    public var database: @Sendable () -> any Database
+    public var accounts: AccountService
+    public var signIn: SignInService
+    public var challenges: CertificateChallenges
+    public var accessTokens: AccessTokens
+    public var certificates: BusinessCertificateVerifier?
+    public var certificateComponentURL: String
+    public var audit: AuditLog
+    public var renderer: Renderer
+    public var secureCookies: Bool
+    public var trustForwardedFor: Bool
+    public var environment: String
+
+    public init(database: @escaping @Sendable () -> any Database, accounts: AccountService, signIn: SignInService,
+                challenges: CertificateChallenges, accessTokens: AccessTokens,
+                certificates: BusinessCertificateVerifier?, certificateComponentURL: String,
+                audit: AuditLog, renderer: Renderer, secureCookies: Bool,
+                trustForwardedFor: Bool, environment: String) {
+        self.database = database
+        self.accounts = accounts
+        self.signIn = signIn
+        self.challenges = challenges
+        self.accessTokens = accessTokens
+        self.certificates = certificates
+        self.certificateComponentURL = certificateComponentURL
+        self.audit = audit
+        self.renderer = renderer
+        self.secureCookies = secureCookies
+        self.trustForwardedFor = trustForwardedFor
+        self.environment = environment
+    }
+
+    public var db: any Database { database() }
+    public var clock: any WallClock { audit.clock }
+    public var settings: IdentitySettings { accounts.settings }
+}
