@@ -136,6 +136,7 @@ let package = Package(
             dependencies: [
                 "App", "Identity", "Compliance", "SuanliKit",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
         ),

@@ -14,6 +14,10 @@ public struct AppConfig: Sendable {
     public var varDirectory: String
     /// Empty: SQLite at `<var>/suanli.sqlite`. `postgres://user:pass@host:port/db` for PostgreSQL.
     public var databaseURL: String
+    /// PostgreSQL schema to use (created if missing); empty = the server's default search path.
+    public var databaseSchema: String
+    /// Connections per event loop (PostgreSQL).
+    public var databasePoolSize: Int
     public var publicURL: String
     public var identity: IdentitySettings
     public var smtp: SMTPConfiguration?
@@ -38,6 +42,8 @@ public struct AppConfig: Sendable {
         port = reader.int(forKey: "http.port", default: 8080)
         varDirectory = reader.string(forKey: "var.dir", default: "var")
         databaseURL = reader.string(forKey: "database.url", default: "")
+        databaseSchema = reader.string(forKey: "database.schema", default: "")
+        databasePoolSize = reader.int(forKey: "database.pool.size", default: 4)
         publicURL = reader.string(forKey: "public.url", default: "http://\(host):\(port)")
         var identity = IdentitySettings()
         identity.publicURL = publicURL
@@ -79,7 +85,7 @@ public struct AppConfig: Sendable {
     }
 
     static let integerKeys: Set<String> = [
-        "http.port", "smtp.port", "security.bcrypt.cost", "session.idle.minutes", "session.absolute.hours",
+        "http.port", "smtp.port", "database.pool.size", "security.bcrypt.cost", "session.idle.minutes", "session.absolute.hours",
         "login.max.failures", "login.lock.minutes", "login.ip.threshold", "mail.poll.seconds", "http.max.body.bytes",
     ]
     static let booleanKeys: Set<String> = ["http.trust.forwarded"]
@@ -96,7 +102,11 @@ public struct AppConfig: Sendable {
         return .init(.string(value), isSecret: key.contains("password") || key.hasSuffix(".key"))
     }
 
-    public var sqlitePath: String { varDirectory + "/suanli.sqlite" }
+    /// `sqlite:///abs/path.sqlite` names the file; otherwise it lives in the var folder.
+    public var sqlitePath: String {
+        databaseURL.hasPrefix("sqlite://") ? String(databaseURL.dropFirst("sqlite://".count))
+            : varDirectory + "/suanli.sqlite"
+    }
     public var usesPostgres: Bool { databaseURL.hasPrefix("postgres") }
 
     /// Command line > environment > `.env` > defaults.

@@ -101,11 +101,12 @@ public struct Suanli: Sendable {
     }
 
     /// The HTTP server plus background services (mail delivery), ready to `runService()`.
-    public func application() throws -> some ApplicationProtocol {
+    /// - Parameter closeDatabase: tests keep the database open after the server stops, to inspect it.
+    public func application(closeDatabase: Bool = true) throws -> some ApplicationProtocol {
         let app = Application(
             router: try router(),
             configuration: .init(address: .hostname(config.host, port: config.port), serverName: "suanli"),
-            services: [mailDelivery, DatabaseShutdown(database: database)],
+            services: closeDatabase ? [mailDelivery, DatabaseShutdown(database: database)] : [mailDelivery],
             onServerRunning: { [config, logger] channel in
                 let port = channel.localAddress?.port ?? config.port
                 logger.info("Suanli is listening", metadata: ["url": "http://\(config.host):\(port)"])

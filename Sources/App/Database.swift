@@ -19,6 +19,7 @@ public final class DatabaseHandle: Sendable {
     public let isPostgres: Bool
     private let eventLoopGroup: any EventLoopGroup
     private let ownsGroup: Bool
+    private let schema: String
 
     /// Every migration, in order. Later contexts append theirs here.
     public static var allMigrations: [any Migration] {
@@ -28,6 +29,7 @@ public final class DatabaseHandle: Sendable {
     public init(config: AppConfig, logger: Logger) throws {
         self.logger = logger
         isPostgres = config.usesPostgres
+        schema = config.databaseSchema
         if isPostgres {
             eventLoopGroup = MultiThreadedEventLoopGroup.singleton
             ownsGroup = false
@@ -39,8 +41,10 @@ public final class DatabaseHandle: Sendable {
         }
         databases = Databases(threadPool: NIOThreadPool.singleton, on: eventLoopGroup)
         if isPostgres {
-            databases.use(try .postgres(url: config.databaseURL, maxConnectionsPerEventLoop: 4,
-                                        sqlLogLevel: .trace), as: .psql)
+            var postgres = try SQLPostgresConfiguration(url: config.databaseURL)
+            if !config.databaseSchema.isEmpty { postgres.searchPath = [config.databaseSchema] }
+            databases.use(.postgres(configuration: postgres, maxConnectionsPerEventLoop: config.databasePoolSize,
+                                    sqlLogLevel: .trace), as: .psql)
         } else {
             try FileManager.default.createDirectory(atPath: config.varDirectory, withIntermediateDirectories: true)
             databases.use(.sqlite(.file(config.sqlitePath), sqlLogLevel: .trace), as: .sqlite)
@@ -58,7 +62,12 @@ public final class DatabaseHandle: Sendable {
     /// WAL journal for SQLite (readers never block the writer) and a busy timeout for CLI commands that
     /// run beside the server.
     public func prepareConnection() async throws {
-        guard !isPostgres else { return }
+        if isPostgres {
+            if !schema.isEmpty {
+                try await sql.raw("CREATE SCHEMA IF NOT EXISTS \(ident: schema)").run()
+            }
+            return
+        }
         try await sql.raw("PRAGMA journal_mode=WAL").run()
         try await sql.raw("PRAGMA busy_timeout=5000").run()
     }

@@ -1,6 +1,7 @@
 import App
 import ArgumentParser
 import Foundation
+import Logging
 
 @main
 struct SuanliCommand: AsyncParsableCommand {
@@ -9,6 +10,21 @@ struct SuanliCommand: AsyncParsableCommand {
         abstract: "Suanli 算力平台 — AI compute grants and the AI Toolbox marketplace.",
         subcommands: [Serve.self, Migrate.self, Demo.self, Admin.self, AuditCommand.self],
         defaultSubcommand: Serve.self)
+
+    static func main() async {
+        // Logs go to stderr so that stdout carries only what a command prints (e.g. `demo --json`).
+        LoggingSystem.bootstrap(StreamLogHandler.standardError)
+        do {
+            var command = try parseAsRoot()
+            if var asyncCommand = command as? any AsyncParsableCommand {
+                try await asyncCommand.run()
+            } else {
+                try command.run()
+            }
+        } catch {
+            exit(withError: error)
+        }
+    }
 }
 
 /// Options every subcommand accepts; each maps to a configuration key (README "Configuration").
