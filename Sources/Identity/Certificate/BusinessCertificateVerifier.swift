@@ -112,6 +112,7 @@ public struct BusinessCertificateVerifier: Sendable {
 
 extension [UInt8] {
     fileprivate func hex(uppercase: Bool) -> String {
+        if isEmpty { return "00" }
         let digits = Array((uppercase ? "0123456789ABCDEF" : "0123456789abcdef").utf8)
         return String(decoding: flatMap { [digits[Int($0 >> 4)], digits[Int($0 & 0x0F)]] }, as: UTF8.self)
     }

@@ -67,7 +67,10 @@ struct ChallengeSignatureCheck {
     /// The certificate the SignerInfo names, from the SignedData's set or sent alongside it.
     /// Any other certificates the client sent (e.g. intermediates) are ignored on purpose.
     private func signerCertificate(_ cms: CMSSignedData, separate: [UInt8]?) throws -> SignerCertificate {
-        let candidates = try (cms.certificates + (separate.map { [$0] } ?? [])).map(SignerCertificate.init(der:))
+        // An unreadable extra certificate is skipped, not fatal: only the signer's must parse.
+        let candidates = (cms.certificates + (separate.map { [$0] } ?? [])).compactMap {
+            try? SignerCertificate(der: $0)
+        }
         let match = candidates.first { candidate in
             let certificate = candidate.certificate
             switch cms.signerID {

@@ -409,7 +409,7 @@ public struct AccountService: Sendable {
         }
         if errors.isEmpty {
             let recent = try await PasswordHistoryModel.query(on: db).filter(\.$userID == user.id!)
-                .sort(\.$createdAt, .descending).limit(PasswordPolicy.historyDepth).all()
+                .sort(\.$ordinal, .descending).limit(PasswordPolicy.historyDepth).all()
             for old in recent where try await passwords.verify(newPassword, hash: old.passwordHash) {
                 errors.append(PasswordPolicy.reused)
                 break
@@ -481,7 +481,10 @@ public struct AccountService: Sendable {
     }
 
     func remember(passwordHash: String, userID: UUID, on db: any Database) async throws {
+        let last = try await PasswordHistoryModel.query(on: db).filter(\.$userID == userID)
+            .sort(\.$ordinal, .descending).first()
         let entry = PasswordHistoryModel()
+        entry.ordinal = (last?.ordinal ?? 0) + 1
         entry.userID = userID
         entry.passwordHash = passwordHash
         entry.createdAt = clock.now()

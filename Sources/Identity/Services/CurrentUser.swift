@@ -40,7 +40,8 @@ public enum IdentityErrors {
         zh: "電子郵件或密碼不正確。連續錯誤 5 次帳號將鎖定 15 分鐘。",
         en: "The e-mail or password is wrong. After 5 failures the account is locked for 15 minutes.")
     public static func locked(until: Date, now: Date) -> UserFacingError {
-        let minutes = max(1, Int((until.timeIntervalSince(now) / 60).rounded(.up)))
+        // Dates round-trip through the database with sub-millisecond noise; don't let 900.0001 s read as 16 min.
+        let minutes = max(1, Int((until.timeIntervalSince(now) / 60 - 0.01).rounded(.up)))
         return UserFacingError(
             .locked, code: "auth.locked",
             zh: "登入失敗次數過多，帳號已鎖定，請於 \(minutes) 分鐘後再試，或使用「忘記密碼」。",
@@ -64,7 +65,8 @@ public enum IdentityErrors {
         .unauthenticated, code: "auth.totp_invalid",
         zh: "驗證碼不正確或已使用過，請輸入驗證器 App 上目前顯示的 6 位數字。",
         en: "The code is wrong or already used. Enter the 6 digits your authenticator app shows now.",
-        fields: [FieldError(field: "code", zh: "請輸入 6 位數驗證碼。", en: "Enter the 6-digit code.")])
+        fields: [FieldError(field: "code", zh: "驗證碼不正確或已使用過，請輸入驗證器 App 上目前顯示的 6 位數字。",
+                            en: "The code is wrong or already used. Enter the 6 digits your app shows now.")])
     public static let badToken = UserFacingError(
         .invalidInput, code: "token.invalid",
         zh: "此連結無效、已使用或已過期，請重新申請。",

@@ -33,6 +33,8 @@ public final class PasswordHistoryModel: Model, @unchecked Sendable {
     @ID(key: .id) public var id: UUID?
     @Field(key: "user_id") public var userID: UUID
     @Field(key: "password_hash") public var passwordHash: String
+    /// 1, 2, 3 … per user: orders the history even when two changes share a timestamp.
+    @Field(key: "ordinal") public var ordinal: Int
     @Field(key: "created_at") public var createdAt: Date
     public init() {}
 }
@@ -65,7 +67,9 @@ public struct CreateUsers: AsyncMigration {
             .id()
             .field("user_id", .uuid, .required, .references(UserModel.schema, "id"))
             .field("password_hash", .string, .required)
+            .field("ordinal", .int, .required)
             .field("created_at", .datetime, .required)
+            .unique(on: "user_id", "ordinal")
             .create()
     }
     public func revert(on database: any Database) async throws {

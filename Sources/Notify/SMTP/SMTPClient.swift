@@ -13,8 +13,9 @@ public struct SMTPClient: MailTransport {
     private let tlsContext: NIOSSLContext?
     private let logger: Logger
 
-    /// Throws `SMTPError.configuration` when the TLS settings cannot be used (unreadable CA file)
-    /// and `SMTPError.invalidAddress` when the sender address is not usable.
+    /// Throws `SMTPError.configuration` when the TLS settings cannot be used (unreadable CA file) or
+    /// credentials would travel unencrypted to a remote host, and `SMTPError.invalidAddress` when
+    /// the sender address is not usable.
     public init(
         configuration: SMTPConfiguration,
         eventLoopGroup: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton,
@@ -22,6 +23,10 @@ public struct SMTPClient: MailTransport {
     ) throws {
         guard MailAddress.isValid(configuration.fromAddress) else {
             throw SMTPError.invalidAddress(configuration.fromAddress)
+        }
+        if configuration.username != nil, configuration.security == .none, !configuration.isLoopback {
+            // SPEC T5: secrets never cross the network in clear text. A relay on this host is fine.
+            throw SMTPError.configuration("SMTP credentials need security starttls or tls for a remote host")
         }
         self.configuration = configuration
         self.group = eventLoopGroup

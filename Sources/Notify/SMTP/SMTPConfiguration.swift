@@ -61,6 +61,11 @@ public struct SMTPConfiguration: Sendable, Equatable {
         self.certificateVerification = certificateVerification
     }
 
+    /// A relay on this machine, where an unencrypted connection never leaves the host.
+    public var isLoopback: Bool {
+        ["localhost", "127.0.0.1", "::1"].contains(host.lowercased()) || host.hasPrefix("127.")
+    }
+
     public static func defaultPort(for security: Security) -> Int {
         switch security {
         case .none: return 25

@@ -132,8 +132,9 @@ public enum Portal {
             "\($0.scheme ?? "http")://\($0.host ?? "localhost")\($0.port.map { ":\($0)" } ?? "")"
         } ?? "http://localhost:61161"
         router.add(middleware: SecurityHeadersMiddleware(componentOrigin: componentOrigin))
-        router.add(middleware: ErrorMiddleware(renderer: services.renderer))
+        // Session before errors: error pages speak the user's language and show their navigation.
         router.add(middleware: SessionMiddleware(services: services))
+        router.add(middleware: ErrorMiddleware(renderer: services.renderer))
         router.add(middleware: CSRFMiddleware())
         PublicController(services: services, assets: assets).register(on: router)
         AuthController(services: services).register(on: router)

@@ -2,6 +2,7 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import Logging
+import NIOCore
 import SuanliKit
 
 /// Maps every error to one response shape, in one place (ARCHITECTURE "Errors", SPEC T4): HTML error
@@ -29,6 +30,10 @@ public struct ErrorMiddleware: RouterMiddleware {
         } catch let error as UserFacingError {
             return respond(status: Self.status(error.kind), code: error.code, message: error.message(context.language),
                            fields: error.fields, request: request, context: context)
+        } catch is NIOTooManyBytesError {
+            return respond(status: .contentTooLarge, code: "request.too_large",
+                           message: renderer.text("error_too_large", context.language), fields: [],
+                           request: request, context: context)
         } catch let error as HTTPError {
             let (code, key) = Self.describe(error.status)
             return respond(status: error.status, code: code, message: renderer.text(key, context.language),

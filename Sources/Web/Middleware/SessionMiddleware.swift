@@ -27,15 +27,13 @@ public struct SessionMiddleware: RouterMiddleware {
                 ?? context.sourceIP
         }
         context.isHTTPS = services.secureCookies
-        let db = services.db
-        if let authorization = request.headers[.authorization], authorization.hasPrefix("Bearer ") {
-            let token = String(authorization.dropFirst(7)).trimmingWhitespace()
-            context.user = try await services.accessTokens.resolve(token, settings: services.settings, on: db)
-            context.authenticatedByBearer = context.user != nil
-        } else if let token = request.cookies[Self.sessionCookie]?.value {
-            // Polling the session state (idle warning) must not count as activity.
-            let touch = request.uri.path != "/session/status"
-            context.user = try await services.signIn.resolve(token: token, touch: touch, on: db)
+        do {
+            try await identify(request, &context)
+        } catch {
+            // Runs outside the error middleware: answer plainly rather than as a signed-out visitor.
+            context.logger.error("cannot resolve session", metadata: ["error": "\(error)"])
+            return Response(status: .serviceUnavailable, headers: [.contentType: "text/plain; charset=utf-8"],
+                            body: .init(byteBuffer: ByteBuffer(string: "503 服務暫時無法使用 Service unavailable")))
         }
         context.language = Self.language(request: request, user: context.user)
         context.gregorianDates = request.cookies[Self.calendarCookie]?.value == "gregorian"
@@ -48,6 +46,19 @@ public struct SessionMiddleware: RouterMiddleware {
                                       secure: services.secureCookies, httpOnly: true, sameSite: .strict))
         }
         return response
+    }
+
+    private func identify(_ request: Request, _ context: inout Context) async throws {
+        let db = services.db
+        if let authorization = request.headers[.authorization], authorization.hasPrefix("Bearer ") {
+            let token = String(authorization.dropFirst(7)).trimmingWhitespace()
+            context.user = try await services.accessTokens.resolve(token, settings: services.settings, on: db)
+            context.authenticatedByBearer = context.user != nil
+        } else if let token = request.cookies[Self.sessionCookie]?.value {
+            // Polling the session state (idle warning) must not count as activity.
+            let touch = request.uri.path != "/session/status"
+            context.user = try await services.signIn.resolve(token: token, touch: touch, on: db)
+        }
     }
 
     /// An explicit choice (`?lang=`, then the cookie) wins, then the user's saved language; otherwise

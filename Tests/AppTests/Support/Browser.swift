@@ -37,7 +37,7 @@ final class Browser: @unchecked Sendable {
     private func remember(_ response: TestResponse) {
         for field in response.headers where field.name == .setCookie {
             let pair = field.value.split(separator: ";").first ?? ""
-            let parts = pair.split(separator: "=", maxSplits: 1).map(String.init)
+            let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false).map(String.init)
             guard parts.count == 2 else { continue }
             if field.value.contains("Max-Age=0") || parts[1].isEmpty {
                 cookies[parts[0]] = nil

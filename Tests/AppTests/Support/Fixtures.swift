@@ -21,9 +21,12 @@ enum Fixtures {
         fields.map { $0.0 == key ? ($0.0, value) : $0 }
     }
 
-    /// The newest e-mail in the outbox for an address.
-    static func lastMail(to address: String, on db: any Database) async throws -> OutboxEntry? {
-        try await Outbox.messages(to: address, on: db, limit: 10).first
+    /// The newest e-mail in the outbox for an address (of one template, when given). Tests' clocks stand
+    /// still, so messages of one test can share a timestamp: the template picks the right one.
+    static func lastMail(to address: String, template: String? = nil, on db: any Database) async throws
+        -> OutboxEntry?
+    {
+        try await Outbox.messages(to: address, on: db, limit: 50).first { template == nil || $0.templateKey == template }
     }
 
     /// The first link in a mail's text that starts with the given path.
@@ -38,7 +41,7 @@ enum Fixtures {
                                   email: String = "admin@yunding.test") async throws {
         try await browser.post("/signup/notice", [("privacyNotice", "yes")])
         try await browser.post("/signup", company(taxID: taxID, email: email))
-        let mail = try await lastMail(to: email, on: suanli.database.db)
+        let mail = try await lastMail(to: email, template: "verify-email", on: suanli.database.db)
         guard let verify = link(in: mail, path: "/verify-email?token=") else { throw FixtureError.noMail }
         try await browser.get(verify)
         try await browser.post("/signin", [("email", email), ("password", "Cloud2026secure")])
