@@ -64,7 +64,7 @@ public struct AppConfig: Sendable {
             default: .none
             }
             smtp = SMTPConfiguration(
-                host: smtpHost, port: reader.int(forKey: "smtp.port", default: 25), security: security,
+                host: smtpHost, port: reader.int(forKey: "smtp.port"), security: security,
                 username: reader.string(forKey: "smtp.username", isSecret: true),
                 password: reader.string(forKey: "smtp.password", isSecret: true),
                 fromAddress: reader.string(forKey: "smtp.from", default: "no-reply@suanli.local"),
