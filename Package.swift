@@ -150,7 +150,7 @@ let package = Package(
         .testTarget(
             name: "AppTests",
             dependencies: [
-                "App", "SuanliKit", "Identity", "Notify", "Compliance",
+                "App", "API", "SuanliKit", "Identity", "Notify", "Compliance",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "FluentKit", package: "fluent-kit"),

@@ -9,6 +9,7 @@ import Logging
 import Notify
 import ServiceLifecycle
 import SuanliKit
+import API
 import Web
 
 /// Everything `suanli serve` runs, built from configuration. Tests call it with an in-memory config
@@ -97,6 +98,7 @@ public struct Suanli: Sendable {
                      body: .init(byteBuffer: ByteBuffer(bytes: registry.emitToBuffer())))
         }
         try Portal.install(on: router, services: services)
+        try JSONAPI.install(on: router, services: services)
         return router
     }
 

@@ -27,10 +27,10 @@ public struct DemoSeeder: Sendable {
     }
 
     static let staff: [(Role, String, String)] = [
-        (.operator, "operator@suanli.demo", "林執行（執行單位）"),
+        (.operator, "operator@suanli.demo", "林執行"),
         (.reviewer, "reviewer1@suanli.demo", "陳審查委員"),
         (.reviewer, "reviewer2@suanli.demo", "王審查委員"),
-        (.ministry, "ministry@suanli.demo", "數位發展部 張科長"),
+        (.ministry, "ministry@suanli.demo", "張科長"),
     ]
 
     struct Company {

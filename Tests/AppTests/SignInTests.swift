@@ -282,3 +282,28 @@ import Testing
         }
     }
 }
+
+@Suite struct InAppNotificationTests {
+    @Test func verificationAndPasswordChangesShowUpInTheNotificationList() async throws {
+        try await TestApp.run { suanli, client in
+            let browser = Browser(client)
+            try await Fixtures.registeredCompany(browser, suanli: suanli)
+            #expect(try await browser.get("/").contains("您有 1 則未讀通知"))
+            try await browser.post("/account/password", [("currentPassword", SignInTests.password),
+                ("newPassword", "Changed2026pw"), ("passwordConfirmation", "Changed2026pw")])
+            let list = try await browser.get("/notifications")
+            #expect(list.contains("歡迎使用算力平台"))
+            #expect(list.contains("您的密碼已變更"))
+            // Mark one read; another user cannot mark (or learn about) it.
+            let items = try await InAppNotifications.list(userID: try #require(
+                try await UserModel.query(on: suanli.database.db).first()?.id), on: suanli.database.db)
+            let id = try #require(items.first?.id)
+            let stranger = Browser(client, ip: "203.0.113.200")
+            try await Fixtures.registeredCompany(stranger, suanli: suanli, taxID: "83124560",
+                                                 email: "admin@yusheng.test")
+            #expect(try await stranger.post("/notifications/\(id)/read", [(String, String)]()).status == .notFound)
+            #expect(try await browser.post("/notifications/\(id)/read", [(String, String)]()).status == .seeOther)
+            #expect(try await browser.get("/").contains("您有 1 則未讀通知"))
+        }
+    }
+}

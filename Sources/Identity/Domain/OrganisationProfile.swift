@@ -159,7 +159,9 @@ public struct OrganisationProfileForm: Sendable {
                                      en: "Enter the full company address (5–200 characters)."))
         }
         profile.phone = text("phone")
-        if !profile.phone.isEmpty && !profile.phone.allSatisfy({ $0.isNumber || "-+() #".contains($0) }) {
+        if profile.phone.count > 30 {
+            errors.append(FieldError(field: "phone", zh: "電話最多 30 字。", en: "Use at most 30 characters."))
+        } else if !profile.phone.isEmpty && !profile.phone.allSatisfy({ $0.isNumber || "-+() #".contains($0) }) {
             errors.append(FieldError(field: "phone", zh: "電話只能包含數字與 - + ( ) #，例如 02-2345-6789#12。",
                                      en: "Use digits and - + ( ) # only, e.g. 02-2345-6789#12."))
         }

@@ -167,6 +167,7 @@ public struct AccountService: Sendable {
             guard let user = try await UserModel.find(record.userID, on: tx) else { throw IdentityErrors.badToken }
             if user.emailVerifiedAt == nil { user.emailVerifiedAt = self.clock.now() }
             try await user.save(on: tx)
+            try await self.notifyInApp(user, .welcome, on: tx)
             try await self.audit.record(AuditEntry(
                 actorUserID: user.id, actorLabel: user.email, organisationID: user.organisationID,
                 action: "user.email_verified", subjectType: "user", subjectID: user.id?.uuidString,
@@ -426,6 +427,7 @@ public struct AccountService: Sendable {
             try await alsoInTransaction(tx)
             try await user.save(on: tx)
             try await self.remember(passwordHash: hash, userID: user.id!, on: tx)
+            try await self.notifyInApp(user, .passwordChanged, on: tx)
             try await self.audit.record(AuditEntry(
                 actorUserID: user.id, actorLabel: actor, organisationID: user.organisationID, action: action,
                 subjectType: "user", subjectID: user.id?.uuidString, sourceIP: origin.sourceIP), on: tx)
@@ -474,6 +476,32 @@ public struct AccountService: Sendable {
     }
 
     // MARK: Helpers
+
+    enum InAppMessage {
+        case welcome, passwordChanged
+
+        func text(_ language: Language) -> (title: String, body: String, link: String) {
+            switch (self, language) {
+            case (.welcome, .en):
+                ("Welcome to Suanli", "Your e-mail address is verified. Complete your company profile before you apply.",
+                 "/organisation")
+            case (.welcome, _):
+                ("歡迎使用算力平台", "您的電子郵件已完成驗證。申請前請先確認公司資料。", "/organisation")
+            case (.passwordChanged, .en):
+                ("Your password was changed", "If you did not change it, reset your password now and tell the operator.",
+                 "/account")
+            case (.passwordChanged, _):
+                ("您的密碼已變更", "如非本人操作，請立即重設密碼並通知執行單位。", "/account")
+            }
+        }
+    }
+
+    /// In-app notices for events the user should see on the portal too (security-relevant changes).
+    func notifyInApp(_ user: UserModel, _ message: InAppMessage, on db: any Database) async throws {
+        let text = message.text(Language(tag: user.language))
+        try await InAppNotifications.post(userID: user.id!, organisationID: user.organisationID, title: text.title,
+                                          body: text.body, link: text.link, on: db, now: clock.now())
+    }
 
     func link(_ path: String) -> String {
         let base = settings.publicURL.hasSuffix("/") ? String(settings.publicURL.dropLast()) : settings.publicURL

@@ -32,6 +32,12 @@ public struct SessionMiddleware: RouterMiddleware {
         } catch {
             // Runs outside the error middleware: answer plainly rather than as a signed-out visitor.
             context.logger.error("cannot resolve session", metadata: ["error": "\(error)"])
+            if request.uri.path.hasPrefix("/api/") {
+                let body = #"{"code":"unavailable","status":503,"title":"服務暫時無法使用 Service unavailable","#
+                    + #""type":"https://suanli.tw/problems/unavailable"}"#
+                return Response(status: .serviceUnavailable, headers: [.contentType: "application/problem+json"],
+                                body: .init(byteBuffer: ByteBuffer(string: body)))
+            }
             return Response(status: .serviceUnavailable, headers: [.contentType: "text/plain; charset=utf-8"],
                             body: .init(byteBuffer: ByteBuffer(string: "503 服務暫時無法使用 Service unavailable")))
         }

@@ -11,8 +11,14 @@
     var tick = function () {
       var left = Math.max(0, Math.round((deadline - Date.now()) / 1000));
       if (left <= 120 && warning) {
-        warning.hidden = false;
         remaining.textContent = Math.floor(left / 60) + ":" + ("0" + (left % 60)).slice(-2);
+        if (warning.hidden) {
+          // Shown once, then only the countdown changes (not re-announced every second). Focus goes to
+          // the button, so keyboard and screen-reader users can extend at once (WCAG 2.2.1).
+          warning.hidden = false;
+          var extend = document.getElementById("idle-extend");
+          if (extend) { extend.focus(); }
+        }
       }
       if (left === 0) { window.location.href = "/signin?expired=1"; return; }
       window.setTimeout(tick, 1000);
