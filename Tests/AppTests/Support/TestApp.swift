@@ -43,16 +43,10 @@ enum TestApp {
         clock: ManualClock = ManualClock(Date()), overrides: [String: String] = [:],
         _ body: @Sendable (Suanli, any TestClientProtocol) async throws -> Value
     ) async throws -> Value {
-        let suanli = try await make(clock: clock, overrides: overrides)
-        do {
-            let value = try await suanli.application(closeDatabase: false).test(.router) { client in
+        try await withSuanli(clock: clock, overrides: overrides) { suanli in
+            try await suanli.application(closeDatabase: false).test(.router) { client in
                 try await body(suanli, client)
             }
-            await suanli.database.shutdown()
-            return value
-        } catch {
-            await suanli.database.shutdown()
-            throw error
         }
     }
 
