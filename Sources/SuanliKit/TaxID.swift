@@ -92,3 +92,22 @@ extension String {
         return String(String.UnicodeScalarView(scalars))
     }
 }
+
+extension String {
+    /// True when the text holds C0/C1 control characters other than tab and line breaks — NUL among them,
+    /// which PostgreSQL cannot store and C libraries (bcrypt) silently cut at. Such input is refused
+    /// with a field error, never stored (SPEC X3).
+    public var hasControlCharacters: Bool {
+        unicodeScalars.contains { scalar in
+            (scalar.value < 0x20 && scalar != "\t" && scalar != "\n" && scalar != "\r")
+                || (0x7F...0x9F).contains(scalar.value)
+        }
+    }
+}
+
+extension FieldError {
+    public static func controlCharacters(_ field: String) -> FieldError {
+        FieldError(field: field, zh: "內容含有無法辨識的控制字元，請刪除後重新輸入。",
+                   en: "The text contains control characters; remove them and type it again.")
+    }
+}

@@ -134,3 +134,24 @@ import Testing
         }
     }
 }
+
+@Suite struct ControlCharacterTests {
+    @Test func controlCharactersAreRefusedEverywhereNeverStored() async throws {
+        try await TestApp.run { suanli, client in
+            let browser = Browser(client)
+            try await browser.post("/signup/notice", [("privacyNotice", "yes")])
+            let withNUL = Fixtures.replacing(Fixtures.company(), "name", with: "雲鼎\u{0}智能")
+            let page = try await browser.post("/signup", withNUL)
+            #expect(page.status == .unprocessableContent)
+            #expect(page.contains("控制字元"))
+            // bcrypt would cut "Cloud\0…" at the NUL; such passwords are refused outright.
+            let nulPassword = Fixtures.replacing(Fixtures.replacing(Fixtures.company(), "password",
+                with: "Cloud2026\u{0}secure"), "passwordConfirmation", with: "Cloud2026\u{0}secure")
+            #expect(try await browser.post("/signup", nulPassword).status == .unprocessableContent)
+            #expect(try await Fixtures.count(OrganisationModel.self, on: suanli.database.db) == 0)
+            try await browser.post("/signup", Fixtures.company())
+            _ = try await Fixtures.registeredCompany(Browser(client, ip: "203.0.113.9"), suanli: suanli,
+                                                    taxID: "83124560", email: "admin@yusheng.test")
+        }
+    }
+}

@@ -84,6 +84,14 @@ public struct OrganisationProfileForm: Sendable {
     public func validate(today: ROCDate) -> Result<OrganisationProfile, UserFacingError> {
         var errors: [FieldError] = []
         var profile = OrganisationProfile()
+        for (key, value) in values.sorted(by: { $0.key < $1.key }) where value.hasControlCharacters {
+            errors.append(.controlCharacters(key))
+        }
+        if errors.contains(where: { _ in true }) {
+            return .failure(UserFacingError(.invalidInput, code: "organisation.invalid",
+                                            zh: "公司資料含有無法辨識的字元。", en: "The company data contains control characters.",
+                                            fields: errors))
+        }
 
         switch TaxID.parse(text("taxID")) {
         case .success(let id): profile.taxID = id.digits

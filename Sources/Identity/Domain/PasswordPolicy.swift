@@ -9,6 +9,10 @@ public enum PasswordPolicy {
 
     public static func problems(_ password: String, email: String, field: String = "password") -> [FieldError] {
         var problems: [FieldError] = []
+        if password.hasControlCharacters {
+            // bcrypt stops at NUL: "abc\0xyz" would hash as "abc".
+            problems.append(.controlCharacters(field))
+        }
         if password.count < minimumLength {
             problems.append(FieldError(
                 field: field,
@@ -47,7 +51,7 @@ public enum EmailAddress {
     public static func normalise(_ text: String) -> String? {
         let email = text.trimmingWhitespace().lowercased()
         let parts = email.split(separator: "@", omittingEmptySubsequences: false)
-        guard email.count <= 254, parts.count == 2, !parts[0].isEmpty, parts[1].contains("."),
+        guard email.count <= 254, parts.count == 2, !email.hasControlCharacters, !parts[0].isEmpty, parts[1].contains("."),
               !parts[1].hasPrefix("."), !parts[1].hasSuffix("."),
               !email.contains(where: { $0.isWhitespace || $0 == "<" || $0 == ">" || $0 == "," || $0 == ";" })
         else { return nil }

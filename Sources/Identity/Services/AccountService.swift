@@ -70,7 +70,9 @@ public struct AccountService: Sendable {
         case .failure(let error): fieldErrors += error.fields
         }
         let name = form.adminName.trimmingWhitespace()
-        if name.isEmpty || name.count > 50 {
+        if name.hasControlCharacters || form.adminPhone.hasControlCharacters {
+            fieldErrors.append(.controlCharacters(name.hasControlCharacters ? "adminName" : "adminPhone"))
+        } else if name.isEmpty || name.count > 50 {
             fieldErrors.append(FieldError(field: "adminName", zh: "請填寫您的姓名（50 字以內）。",
                                           en: "Enter your name (up to 50 characters)."))
         }
@@ -201,7 +203,9 @@ public struct AccountService: Sendable {
         let email = EmailAddress.normalise(rawEmail)
         if email == nil { errors.append(EmailAddress.error()) }
         let name = rawName.trimmingWhitespace()
-        if name.isEmpty || name.count > 50 {
+        if name.hasControlCharacters {
+            errors.append(.controlCharacters("name"))
+        } else if name.isEmpty || name.count > 50 {
             errors.append(FieldError(field: "name", zh: "請填寫成員姓名（50 字以內）。", en: "Enter the member's name."))
         }
         guard errors.isEmpty, let email else {

@@ -70,7 +70,7 @@ public struct AccessTokens: Sendable {
     public func create(for user: CurrentUser, name rawName: String, expiresInDays: Int?,
                        on db: any Database) async throws -> Created {
         let name = rawName.trimmingWhitespace()
-        guard !name.isEmpty, name.count <= 60 else {
+        guard !name.isEmpty, name.count <= 60, !name.hasControlCharacters else {
             throw UserFacingError(.invalidInput, code: "token.name_invalid", zh: "請為權杖命名（60 字以內）。",
                                   en: "Name the token (up to 60 characters).",
                                   fields: [FieldError(field: "name", zh: "請填寫 1–60 字的名稱。",

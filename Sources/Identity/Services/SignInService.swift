@@ -62,6 +62,8 @@ public struct SignInService: Sendable {
                 .filter(\.$role == Role.applicantAdmin.rawValue).filter(\.$active == true)
                 .sort(\.$createdAt).first()
         else { return nil }
+        // Same rule as password sign-in: the administrator's address must be proven first.
+        guard admin.emailVerifiedAt != nil else { throw IdentityErrors.emailNotVerified }
         let started = try await startSession(admin, state: SessionState.active, method: "certificate",
                                              origin: origin, on: db,
                                              details: ["cardType": certificate.cardType.rawValue,

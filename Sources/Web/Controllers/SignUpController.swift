@@ -114,7 +114,9 @@ struct SignUpController {
         var values = form.dictionary
         values["industryCodes"] = form.all("industryCodes").joined(separator: ", ")
         if let certificate {
+            // Both come from the verified certificate; a client ignoring `readonly` cannot change them.
             values["taxID"] = certificate.taxID
+            values["name"] = certificate.name
         }
         let signUp = AccountService.SignUp(
             profile: OrganisationProfileForm(values: values, industryCodes: form.all("industryCodes")),
