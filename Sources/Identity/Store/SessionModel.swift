@@ -174,5 +174,7 @@ public struct CreateSessionsAndTokens: AsyncMigration {
 }
 
 public enum IdentityMigrations {
-    public static var all: [any Migration] { [CreateOrganisations(), CreateUsers(), CreateSessionsAndTokens()] }
+    public static var all: [any Migration] {
+        [CreateOrganisations(), CreateUsers(), CreateSessionsAndTokens(), AddIdentityIndexes()]
+    }
 }

@@ -4,6 +4,6 @@ import FluentKit
 /// migrations of the contexts Notify does not depend on.
 public enum NotifyMigrations {
     public static var all: [any Migration] {
-        [CreateOutbox(), CreateInAppNotifications()]
+        [CreateOutbox(), CreateInAppNotifications(), AddNotifyIndexes()]
     }
 }
