@@ -91,6 +91,15 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // Compute-grant programme: rounds, applications, eligibility, review, awards (SPEC C1–C4, C7).
+        .target(
+            name: "Grants",
+            dependencies: [
+                "SuanliKit",
+                .product(name: "FluentKit", package: "fluent-kit"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         // Portal pages, layout, i18n (zh-TW first, en), charts.
         .target(
             name: "Web",
@@ -145,6 +154,11 @@ let package = Package(
         .testTarget(
             name: "SuanliKitTests",
             dependencies: ["SuanliKit", .product(name: "PropertyBased", package: "swift-property-based")],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "GrantsTests",
+            dependencies: ["Grants", "SuanliKit", .product(name: "PropertyBased", package: "swift-property-based")],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -1,0 +1,6 @@
+@testable import Grants
+import Testing
+
+@Test func grantsTargetLinks() {
+    _ = Grants.self
+}
