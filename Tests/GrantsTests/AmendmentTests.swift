@@ -76,7 +76,8 @@ import Testing
         // Review dates may move after intake closed.
         var later = F.round1
         later.meetingDay = F.day(2026, 7, 22)
-        #expect(try F.programme.amended(by: amendment([.rescheduleRound(later)], at: F.taipei(2026, 7, 2))).version == 2)
+        let rescheduled = try F.programme.amended(by: amendment([.rescheduleRound(later)], at: F.taipei(2026, 7, 2)))
+        #expect(rescheduled.version == 2)
         // …but an open round's intake cannot be moved into the past.
         var shut = F.round2
         shut.intakeCloses = Cutoff.endOfDay(F.day(2026, 6, 9))
@@ -88,13 +89,17 @@ import Testing
     @Test func roundsAreAddedButNotRenumberedOrInvented() throws {
         var ghost = F.round2
         ghost.id = "r9"
-        #expect(throws: GrantsError.unknownRound("r9")) { try F.programme.amended(by: amendment([.rescheduleRound(ghost)])) }
+        #expect(throws: GrantsError.unknownRound("r9")) {
+            try F.programme.amended(by: amendment([.rescheduleRound(ghost)]))
+        }
         var renumbered = F.round2
         renumbered.number = 3
         #expect(throws: GrantsError.roundNumberIsFixed(F.round2.label)) {
             try F.programme.amended(by: amendment([.rescheduleRound(renumbered)]))
         }
-        #expect(throws: GrantsError.roundAlreadyExists("r2")) { try F.programme.amended(by: amendment([.addRound(F.round2)])) }
+        #expect(throws: GrantsError.roundAlreadyExists("r2")) {
+            try F.programme.amended(by: amendment([.addRound(F.round2)]))
+        }
         let round3 = Round(id: "r3", number: 3, intakeCloses: Cutoff.endOfDay(F.day(2026, 12, 15)),
                            reviewStarts: F.day(2026, 12, 16))
         let closes = Cutoff.endOfDay(F.day(2026, 12, 15))
@@ -130,8 +135,8 @@ import Testing
             try F.programme.amended(by: amendment([.bonus(bonus)], at: F.taipei(2026, 7, 1)))
         }
         // Other settings still change.
-        let later = try F.programme.amended(by: amendment([.disagreementSpread(.points(15)), .reviewersPerApplication(5)],
-                                                          at: F.taipei(2026, 7, 1)))
+        let changes: [Amendment.Change] = [.disagreementSpread(.points(15)), .reviewersPerApplication(5)]
+        let later = try F.programme.amended(by: amendment(changes, at: F.taipei(2026, 7, 1)))
         #expect(later.settings.disagreementSpread == .points(15) && later.settings.reviewersPerApplication == 5)
     }
 

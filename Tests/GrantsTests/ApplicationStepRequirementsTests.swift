@@ -28,7 +28,8 @@ import Testing
                                by: F.operatorStaff, at: T.now)
         }
         #expect(throws: GrantsError.controlCharacters(field: "items")) {
-            try progress.apply(.requestCorrection(items: ["a\u{0}"], deadline: T.correctionDue), by: F.operatorStaff, at: T.now)
+            try progress.apply(.requestCorrection(items: ["a\u{0}"], deadline: T.correctionDue),
+                               by: F.operatorStaff, at: T.now)
         }
         let past = Cutoff.endOfDay(F.day(2026, 7, 9))
         #expect(throws: GrantsError.deadlineNotInFuture(past)) {
@@ -69,7 +70,8 @@ import Testing
         #expect(throws: GrantsError.deadlineNotInFuture(T.correctionDue)) {
             try progress.apply(.reinstate(deadline: T.correctionDue, reason: "系統中斷"), by: F.operatorStaff, at: now)
         }
-        let record = try progress.apply(.reinstate(deadline: T.laterDue, reason: " 系統中斷 "), by: F.operatorStaff, at: now)
+        let record = try progress.apply(.reinstate(deadline: T.laterDue, reason: " 系統中斷 "),
+                                        by: F.operatorStaff, at: now)
         #expect(record.reason == "系統中斷")
         #expect(progress.status == .correctionRequested && progress.correctionDeadline == T.laterDue)
         #expect(progress.correctionItems == ["附件2：請補充資料集說明"], "the items asked for still apply")
@@ -84,8 +86,9 @@ import Testing
             ? (.declareIneligible(reason: "\n"), .declareIneligible) : (.reject(reason: ""), .reject)
         #expect(throws: GrantsError.reasonRequired(kind)) { try progress.apply(action, by: F.operatorStaff, at: T.now) }
         #expect(throws: GrantsError.controlCharacters(field: "reason")) {
-            try progress.apply(status == .eligibilityReview ? .declareIneligible(reason: "a\u{8}") : .reject(reason: "a\u{8}"),
-                               by: F.operatorStaff, at: T.now)
+            let bad: ApplicationAction = status == .eligibilityReview
+                ? .declareIneligible(reason: "a\u{8}") : .reject(reason: "a\u{8}")
+            try progress.apply(bad, by: F.operatorStaff, at: T.now)
         }
         #expect(progress.status == status)
     }
@@ -123,7 +126,8 @@ import Testing
         #expect(progress.history.map(\.to) == [
             .submitted, .eligibilityReview, .professionalReview, .reviewMeeting, .approved, .awarded,
         ])
-        #expect(progress.history.map(\.actor.role) == [.applicant, .operator, .operator, .operator, .ministry, .ministry])
+        #expect(progress.history.map(\.actor.role)
+                == [.applicant, .operator, .operator, .operator, .ministry, .ministry])
         #expect(progress.history.last?.notice == Bilingual(zh: "申請案狀態更新：已核定", en: "Your application: Awarded"))
     }
 

@@ -30,7 +30,8 @@ import Testing
         try assignments.assign("rv2", to: "a2", conflicts: conflicts)
         try assignments.assign("rv1", to: "a2", conflicts: conflicts)
         #expect(assignments.applications(of: "rv1") == ["a1", "a2"])
-        #expect(assignments.load(of: "rv1") == 2 && assignments.load(of: "rv2") == 1 && assignments.load(of: "rv9") == 0)
+        let loads: [Int] = [assignments.load(of: "rv1"), assignments.load(of: "rv2"), assignments.load(of: "rv9")]
+        #expect(loads == [2, 1, 0])
         let removed = assignments.remove("rv1", from: "a1")
         let removedAgain = assignments.remove("rv1", from: "a1")
         #expect(removed && !removedAgain)

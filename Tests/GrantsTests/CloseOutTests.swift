@@ -80,17 +80,23 @@ import Testing
         #expect(!submission.showcaseOptIn, "the showcase is opt-in")
     }
 
-    @Test(arguments: ["youtu.be/demo", "ftp://x/y", "https://", "https://exa mple.tw", "javascript:alert(1)", "https://a\u{0}b"])
+    @Test(arguments: [
+        "youtu.be/demo", "ftp://x/y", "https://", "https://exa mple.tw", "javascript:alert(1)", "https://a\u{0}b",
+    ])
     func theVideoMustBeAWebLink(_ link: String) {
         var submission = CloseOutSubmission()
-        #expect(throws: GrantsError.demoVideoLinkInvalid(link)) { try submission.hand(.demoVideo, link, at: F.taipei(2026, 5, 1)) }
+        #expect(throws: GrantsError.demoVideoLinkInvalid(link)) {
+            try submission.hand(.demoVideo, link, at: F.taipei(2026, 5, 1))
+        }
         #expect(submission.demoVideoURL == nil)
     }
 
     @Test func emptyItemsAreRefused() {
         var submission = CloseOutSubmission()
         for item in CloseOutItem.allCases {
-            #expect(throws: GrantsError.closeOutItemEmpty(item)) { try submission.hand(item, "  ", at: F.taipei(2026, 5, 1)) }
+            #expect(throws: GrantsError.closeOutItemEmpty(item)) {
+                try submission.hand(item, "  ", at: F.taipei(2026, 5, 1))
+            }
         }
         #expect(CloseOutItem.allCases.map(\.label.zh) == ["結案報告", "成果簡報", "產品 demo 影片連結"])
     }

@@ -8,7 +8,8 @@ import Testing
     typealias F = Fixture
 
     @Test func publishesVersionOneWithTheSeedsDefaults() throws {
-        let programme = try Programme.publish("p2026", settings: F.settings, by: F.operatorStaff, at: F.taipei(2026, 6, 1))
+        let programme = try Programme.publish("p2026", settings: F.settings, by: F.operatorStaff,
+                                              at: F.taipei(2026, 6, 1))
         #expect(programme.version == 1)
         #expect(programme.amendments.isEmpty)
         #expect(programme.publishedBy == F.operatorStaff)

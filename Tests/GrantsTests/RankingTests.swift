@@ -9,63 +9,71 @@ import Testing
     typealias S = ScoringTests
     static let rubric = Rubric.standard(.training)
 
-    static func flat(_ app: ApplicationID, _ reviewer: ReviewerID, _ score: Int, bonus: [BonusItem] = []) -> ScoreSheet {
+    static func flat(
+        _ app: ApplicationID, _ reviewer: ReviewerID, _ score: Int, bonus: [BonusItem] = []
+    ) -> ScoreSheet {
         S.sheet(app, reviewer, Array(repeating: score, count: 6), bonus: bonus)
     }
 
+    static func aggregate(
+        _ app: ApplicationID, _ sheets: [ScoreSheet], rubric: Rubric = rubric,
+        spread: Score = ScoreAggregation.defaultDisagreementSpread
+    ) throws -> AggregateScore? {
+        try ScoreAggregation.aggregate(application: app, sheets: sheets, rubric: rubric, bonus: .standard,
+                                       disagreementSpread: spread)
+    }
+
     @Test func theMeanIsOfExactTotalsRoundedOnce() throws {
-        // Totals 0.3333 + 0.3333 + 0.3334 (custom rubric) — rounding each first would give 0.33 + 0.33 + 0.33.
-        let rubric = try Rubric(category: .inference, criteria: [
+        // Exact totals 0.0100, 0.0099 and 0 (weights 0.01% and 99.99%) sum to 0.0199; a third of it
+        // is 0.00663… → 0.01. Rounding the sum down to hundredths first would give 0.01 / 3 → 0.00.
+        let tiny = try Rubric(category: .inference, criteria: [
+            Criterion(.importance, weight: 1), Criterion(.scenario, weight: 9_999),
+        ])
+        let small = [S.sheet("d", "r1", [100, 0], rubric: tiny), S.sheet("d", "r2", [99, 0], rubric: tiny),
+                     S.sheet("d", "r3", [0, 0], rubric: tiny)]
+        #expect(try Self.aggregate("d", small, rubric: tiny)?.mean == Score(hundredths: 1))
+        // (0.3333 + 0.3334) / 2 = 0.33335 → 0.33, and each reviewer's total shows as 0.33.
+        let thirds = try Rubric(category: .inference, criteria: [
             Criterion(.importance, weight: 3_333), Criterion(.scenario, weight: 3_333),
             Criterion(.productisation, weight: 3_334),
         ])
-        let sheets = [S.sheet("a", "r1", [1, 0, 0], rubric: rubric), S.sheet("a", "r2", [0, 1, 0], rubric: rubric),
-                      S.sheet("a", "r3", [0, 0, 1], rubric: rubric)]
-        let aggregate = try #require(try ScoreAggregation.aggregate(application: "a", sheets: sheets, rubric: rubric,
-                                                                    bonus: .standard))
-        #expect(aggregate.mean == Score(hundredths: 33))  // 1.0000 / 3 = 0.3333 → 0.33
-        let two = [S.sheet("a", "r1", [1, 0, 0], rubric: rubric), S.sheet("a", "r2", [0, 0, 1], rubric: rubric)]
-        // (0.3333 + 0.3334) / 2 = 0.33335 → 0.33; totals shown 0.33 and 0.33.
-        let pair = try #require(try ScoreAggregation.aggregate(application: "a", sheets: two, rubric: rubric, bonus: .standard))
+        let two = [S.sheet("a", "r1", [1, 0, 0], rubric: thirds), S.sheet("a", "r2", [0, 0, 1], rubric: thirds)]
+        let pair = try #require(try Self.aggregate("a", two, rubric: thirds))
         #expect(pair.mean == Score(hundredths: 33) && pair.reviewerTotals["r2"] == Score(hundredths: 33))
-        // 80 and 85 average 82.50 exactly; 80, 85, 85 → 83.333… → 83.33.
+        // 80, 85, 85 → 83.333… → 83.33; 80, 81, 81 → 80.666… → 80.67 (half-up goes up past the half).
         let three = [Self.flat("b", "r1", 80), Self.flat("b", "r2", 85), Self.flat("b", "r3", 85)]
-        #expect(try ScoreAggregation.aggregate(application: "b", sheets: three, rubric: Self.rubric, bonus: .standard)?.mean
-                == Score(hundredths: 8_333))
-        // 80, 80, 81 → 80.333… → 80.33; 80, 81, 81 → 80.666… → 80.67.
+        #expect(try Self.aggregate("b", three)?.mean == Score(hundredths: 8_333))
         let up = [Self.flat("c", "r1", 80), Self.flat("c", "r2", 81), Self.flat("c", "r3", 81)]
-        #expect(try ScoreAggregation.aggregate(application: "c", sheets: up, rubric: Self.rubric, bonus: .standard)?.mean
-                == Score(hundredths: 8_067))
+        #expect(try Self.aggregate("c", up)?.mean == Score(hundredths: 8_067))
+        // 80 and 81 → 80.50 exactly, no rounding.
+        #expect(try Self.aggregate("e", [Self.flat("e", "r1", 80), Self.flat("e", "r2", 81)])?.mean
+                == Score(hundredths: 8_050))
     }
 
     @Test func draftsAndOtherApplicationsDoNotCount() throws {
         let sheets = [Self.flat("a", "r1", 90), S.sheet("a", "r2", [10, 10, 10, 10, 10, 10], submit: false),
                       Self.flat("b", "r3", 10)]
-        let aggregate = try #require(try ScoreAggregation.aggregate(application: "a", sheets: sheets, rubric: Self.rubric,
-                                                                    bonus: .standard))
+        let aggregate = try #require(try Self.aggregate("a", sheets))
         #expect(aggregate.reviewerCount == 1 && aggregate.mean == .points(90))
-        #expect(try ScoreAggregation.aggregate(application: "z", sheets: sheets, rubric: Self.rubric, bonus: .standard) == nil)
+        #expect(try Self.aggregate("z", sheets) == nil)
         #expect(throws: GrantsError.duplicateScoreSheet("r1", "a")) {
-            try ScoreAggregation.aggregate(application: "a", sheets: [Self.flat("a", "r1", 90), Self.flat("a", "r1", 80)],
-                                           rubric: Self.rubric, bonus: .standard)
+            try Self.aggregate("a", [Self.flat("a", "r1", 90), Self.flat("a", "r1", 80)])
         }
     }
 
     @Test(arguments: [(60, 80, false), (60, 81, true), (70, 70, false), (50, 90, true)])
     func disagreementIsMoreThanTheSpread(_ low: Int, _ high: Int, _ wide: Bool) throws {
         let sheets = [Self.flat("a", "r1", low), Self.flat("a", "r2", (low + high) / 2), Self.flat("a", "r3", high)]
-        let aggregate = try #require(try ScoreAggregation.aggregate(application: "a", sheets: sheets, rubric: Self.rubric,
-                                                                    bonus: .standard))
+        let aggregate = try #require(try Self.aggregate("a", sheets))
         #expect(aggregate.spread == .points(high - low))
         #expect(aggregate.widelyDisagree == wide)
     }
 
     @Test func theSpreadIsConfigurable() throws {
         let sheets = [Self.flat("a", "r1", 70), Self.flat("a", "r2", 81)]
-        let strict = try ScoreAggregation.aggregate(application: "a", sheets: sheets, rubric: Self.rubric, bonus: .standard,
-                                                    disagreementSpread: .points(10))
+        let strict = try Self.aggregate("a", sheets, spread: .points(10))
         #expect(strict?.widelyDisagree == true)
-        let loose = try ScoreAggregation.aggregate(application: "a", sheets: sheets, rubric: Self.rubric, bonus: .standard)
+        let loose = try Self.aggregate("a", sheets)
         #expect(loose?.widelyDisagree == false)
     }
 

@@ -37,7 +37,8 @@ import Testing
 
     @Test func weightsMustAddUpToExactlyOneHundredPercent() {
         #expect(throws: GrantsError.invalidRubric([.sumIsNotWhole(9_999)])) {
-            try Rubric(category: .training, criteria: [Criterion(.importance, weight: 5_000), Criterion(.dataset, weight: 4_999)])
+            try Rubric(category: .training,
+                       criteria: [Criterion(.importance, weight: 5_000), Criterion(.dataset, weight: 4_999)])
         }
         let error = GrantsError.invalidRubric([.sumIsNotWhole(10_050)]).userFacing
         #expect(error.zh.contains("合計 100.50%"))
@@ -54,7 +55,8 @@ import Testing
 
     @Test func everyProblemIsListedAtOnce() {
         let problems = Rubric.problems([
-            Criterion(.importance, weight: 0), Criterion(.importance, weight: 6_000), Criterion(.dataset, weight: 12_000),
+            Criterion(.importance, weight: 0), Criterion(.importance, weight: 6_000),
+            Criterion(.dataset, weight: 12_000),
         ])
         #expect(problems == [
             .weightOutOfRange(.importance, 0), .duplicate(.importance), .weightOutOfRange(.dataset, 12_000),

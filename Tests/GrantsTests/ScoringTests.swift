@@ -15,7 +15,9 @@ import Testing
         bonus: [BonusItem] = [], at: Date = Fixture.taipei(2026, 7, 5), submit: Bool = true
     ) -> ScoreSheet {
         var sheet = ScoreSheet(application: app, reviewer: reviewer)
-        for (criterion, value) in zip(rubric.criteria, scores) { try! sheet.score(criterion.key, value, rubric: rubric) }
+        for (criterion, value) in zip(rubric.criteria, scores) {
+            try! sheet.score(criterion.key, value, rubric: rubric)
+        }
         let claims = bonus.map { BonusClaim($0, evidence: "https://example.tw/evidence") }
         for item in bonus { try! sheet.grant(item, claims: claims, category: rubric.category) }
         try! sheet.comment("整體規劃完整。")
@@ -89,13 +91,16 @@ import Testing
     @Test func submittingNeedsEveryScoreAndAComment() throws {
         var sheet = ScoreSheet(application: "a", reviewer: "r")
         try sheet.score(.importance, 80, comment: "問題定義清楚", rubric: Self.inference)
-        #expect(throws: GrantsError.scoresMissing([.industryApplication, .scenario, .expectedBenefits, .productisation])) {
+        let rest: [CriterionKey] = [.industryApplication, .scenario, .expectedBenefits, .productisation]
+        #expect(throws: GrantsError.scoresMissing(rest)) {
             try sheet.submit(rubric: Self.inference, at: F.taipei(2026, 7, 5))
         }
-        for key in [CriterionKey.industryApplication, .scenario, .expectedBenefits, .productisation] {
+        for key in rest {
             try sheet.score(key, 70, rubric: Self.inference)
         }
-        #expect(throws: GrantsError.overallCommentRequired) { try sheet.submit(rubric: Self.inference, at: F.taipei(2026, 7, 5)) }
+        #expect(throws: GrantsError.overallCommentRequired) {
+            try sheet.submit(rubric: Self.inference, at: F.taipei(2026, 7, 5))
+        }
         #expect(throws: GrantsError.controlCharacters(field: "overallComment")) { try sheet.comment("a\u{1b}[31m") }
         #expect(throws: GrantsError.controlCharacters(field: "comments.scenario")) {
             try sheet.score(.scenario, 70, comment: "\u{0}", rubric: Self.inference)
@@ -111,9 +116,13 @@ import Testing
         let claims = [BonusClaim(.openModel, evidence: "https://huggingface.co/x")]
         #expect(throws: GrantsError.sheetAlreadySubmitted) { try sheet.score(.importance, 90, rubric: Self.training) }
         #expect(throws: GrantsError.sheetAlreadySubmitted) { try sheet.comment("改") }
-        #expect(throws: GrantsError.sheetAlreadySubmitted) { try sheet.grant(.openModel, claims: claims, category: .training) }
+        #expect(throws: GrantsError.sheetAlreadySubmitted) {
+            try sheet.grant(.openModel, claims: claims, category: .training)
+        }
         #expect(throws: GrantsError.sheetAlreadySubmitted) { try sheet.withdrawGrant(.openModel) }
-        #expect(throws: GrantsError.sheetAlreadySubmitted) { try sheet.submit(rubric: Self.training, at: F.taipei(2026, 7, 6)) }
+        #expect(throws: GrantsError.sheetAlreadySubmitted) {
+            try sheet.submit(rubric: Self.training, at: F.taipei(2026, 7, 6))
+        }
         #expect(sheet.scores[.importance] == 80)
     }
 
@@ -134,7 +143,9 @@ import Testing
 
     @Test func anIncompleteOrForeignSheetHasNoTotal() {
         let draft = ScoreSheet(application: "a", reviewer: "r")
-        #expect(throws: GrantsError.scoresMissing(Self.training.keys)) { try Self.training.total(of: draft, bonus: .standard) }
+        #expect(throws: GrantsError.scoresMissing(Self.training.keys)) {
+            try Self.training.total(of: draft, bonus: .standard)
+        }
         let inferenceSheet = Self.sheet("a", "r", [80, 80, 80, 80, 80], rubric: Self.inference)
         #expect(throws: GrantsError.scoresMissing([.dataset, .modelAndResources])) {
             try Self.training.total(of: inferenceSheet, bonus: .standard)

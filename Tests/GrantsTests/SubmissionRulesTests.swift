@@ -24,7 +24,9 @@ import Testing
         #expect(throws: GrantsError.applicationsClosed(F.settings.window.closes)) {
             try admit(at: F.taipei(2026, 10, 31, 0, 0, 0))
         }
-        #expect(throws: GrantsError.applicationsNotYetOpen(F.settings.window.opens)) { try admit(at: F.taipei(2026, 5, 1)) }
+        #expect(throws: GrantsError.applicationsNotYetOpen(F.settings.window.opens)) {
+            try admit(at: F.taipei(2026, 5, 1))
+        }
     }
 
     @Test func noRoundLeftMeansNoSubmission() {
@@ -38,7 +40,8 @@ import Testing
     }
 
     @Test func oneApplicationPerRound() {
-        let training = FiledApplication(application: "a1", round: "r1", category: .training, status: .professionalReview)
+        let training = FiledApplication(application: "a1", round: "r1", category: .training,
+                                        status: .professionalReview)
         #expect(throws: GrantsError.oneCategoryPerRound(F.round1.label, .training)) {
             try admit(.inference, at: F.taipei(2026, 6, 20), filed: [training])
         }

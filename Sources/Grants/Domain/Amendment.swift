@@ -11,8 +11,8 @@ import SuanliKit
 ///   applications of a programme are scored by the same rules.
 /// The training metering setting may change; projects keep the setting in force when they were
 /// awarded (the Ledger records it with the award).
-public struct Amendment: Hashable, Sendable {
-    public enum Change: Hashable, Sendable {
+public struct Amendment: Hashable, Sendable, Codable {
+    public enum Change: Hashable, Sendable, Codable {
         case title(Bilingual)
         case executingUnit(Bilingual)
         case contact(ProgrammeContact)

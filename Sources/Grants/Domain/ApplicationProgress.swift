@@ -4,8 +4,9 @@ import SuanliKit
 /// An application's place in the review (SPEC C4.1) and its history (C4.5). Every change goes
 /// through `apply`, which checks, in this order, so that the first problem reported is the one to
 /// fix: the actor's role, the route for the category, the current status, then what the step needs.
-/// Nothing changes when a check fails.
-public struct ApplicationProgress: Hashable, Sendable {
+/// Nothing changes when a check fails. Codable so that the Store can keep it whole (status,
+/// deadline, level and history) and restore it exactly.
+public struct ApplicationProgress: Hashable, Sendable, Codable {
     public let application: ApplicationID
     public let category: GrantCategory
     public private(set) var status: ApplicationStatus = .draft

@@ -45,7 +45,7 @@ public struct TransitionRule: Sendable {
 }
 
 /// One step as it happened, for the application's history and its notices (SPEC C4.5, X2).
-public struct TransitionRecord: Hashable, Sendable {
+public struct TransitionRecord: Hashable, Sendable, Codable {
     public let action: ApplicationActionKind
     public let from: ApplicationStatus
     public let to: ApplicationStatus

@@ -77,7 +77,7 @@ public enum CloseOutStatus: Hashable, Sendable {
 
 /// What the tenant has handed in. Files are the Store's attachment IDs (stored with checksums,
 /// C3.4); the video is a link, which must be http(s).
-public struct CloseOutSubmission: Hashable, Sendable {
+public struct CloseOutSubmission: Hashable, Sendable, Codable {
     public private(set) var reportFile: String?
     public private(set) var slidesFile: String?
     public private(set) var demoVideoURL: String?

@@ -121,7 +121,7 @@ public struct ProgrammeSettings: Hashable, Sendable, Codable {
 }
 
 /// A published programme. Its settings are read-only; `amended(by:)` returns the next version.
-public struct Programme: Hashable, Sendable {
+public struct Programme: Hashable, Sendable, Codable {
     public let id: ProgrammeID
     public let settings: ProgrammeSettings
     /// 1 when published, one more for each amendment.

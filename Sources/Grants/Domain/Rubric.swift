@@ -90,7 +90,7 @@ public struct Rubric: Hashable, Sendable, Codable {
             }
         }
         let sum = criteria.reduce(0) { $0 + $1.weight }
-        
+        if sum != wholeWeight { problems.append(.sumIsNotWhole(sum)) }
         return problems
     }
 

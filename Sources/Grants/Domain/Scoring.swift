@@ -5,7 +5,7 @@ import SuanliKit
 /// bonus items granted out of those the applicant claimed. Once submitted it is frozen: other
 /// reviewers' scores become visible at that moment (`ReviewPanel`), so changing one's own
 /// afterwards would let a reviewer follow the crowd.
-public struct ScoreSheet: Hashable, Sendable {
+public struct ScoreSheet: Hashable, Sendable, Codable {
     public static let scoreRange = 0...100
 
     public let application: ApplicationID
