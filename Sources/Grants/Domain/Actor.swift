@@ -44,16 +44,8 @@ public struct GrantsActor: Hashable, Sendable, Codable {
     public static let system = GrantsActor(id: "system", role: .system)
 }
 
-/// Text in both UI languages (SPEC X1: zh-TW first, en second).
-public struct Bilingual: Hashable, Sendable, Codable {
-    public var zh: String
-    public var en: String
-
-    public init(zh: String, en: String) {
-        self.zh = zh
-        self.en = en
-    }
-}
+/// The shared bilingual text type, visible to every Grants file without importing SuanliKit.
+public typealias Bilingual = SuanliKit.Bilingual
 
 extension String {
     /// True for text with nothing but whitespace, which we never accept as a reason or comment.
