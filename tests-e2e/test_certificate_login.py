@@ -219,8 +219,8 @@ def test_new_company_registers_with_its_card_then_signs_in_with_it(
     assert heading(browser) == "個人資料蒐集、處理及利用告知事項"  # the 個資 notice comes first (T6)
     browser.find_element(By.ID, "privacyNotice").click()
     click_button(browser, "已閱讀，繼續註冊")
-    wait_for_path(browser, "/signup")
-    notice = browser.find_element(By.CSS_SELECTOR, "main .notice").text
+    # The notice page is also /signup: wait for the form page's banner itself, not for the path.
+    notice = wait_for_text(browser, (By.CSS_SELECTOR, "main .notice"), CARD_TAX_ID)
     assert CARD_COMPANY in notice and CARD_TAX_ID in notice, notice
     tax_id, name = browser.find_element(By.ID, "taxID"), browser.find_element(By.ID, "name")
     assert tax_id.get_attribute("value") == CARD_TAX_ID and tax_id.get_attribute("readonly") is not None
