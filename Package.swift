@@ -36,6 +36,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-openapi-runtime.git", from: "1.13.4"),
         .package(url: "https://github.com/hummingbird-project/swift-openapi-hummingbird.git", from: "2.1.0"),
         .package(url: "https://github.com/x-sheep/swift-property-based.git", from: "2.0.1"),
+        .package(url: "https://github.com/vapor/multipart-kit.git", from: "4.7.1"),
     ],
     targets: [
         // Shared kernel: TaxID (統一編號), ROC dates, Clock, errors. No I/O.
@@ -95,8 +96,11 @@ let package = Package(
         .target(
             name: "Grants",
             dependencies: [
-                "SuanliKit",
+                "SuanliKit", "Compliance", "Notify",
                 .product(name: "FluentKit", package: "fluent-kit"),
+                .product(name: "SQLKit", package: "sql-kit"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -104,7 +108,8 @@ let package = Package(
         .target(
             name: "Web",
             dependencies: [
-                "SuanliKit", "Identity", "Notify", "Compliance",
+                "SuanliKit", "Identity", "Notify", "Compliance", "Grants",
+                .product(name: "MultipartKit", package: "multipart-kit"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Mustache", package: "swift-mustache"),
             ],
@@ -115,7 +120,7 @@ let package = Package(
         .target(
             name: "API",
             dependencies: [
-                "SuanliKit", "Identity", "Notify", "Compliance", "Web",
+                "SuanliKit", "Identity", "Notify", "Compliance", "Web", "Grants",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "OpenAPIRuntime", package: "swift-openapi-runtime"),
                 .product(name: "OpenAPIHummingbird", package: "swift-openapi-hummingbird"),
@@ -127,7 +132,7 @@ let package = Package(
         .target(
             name: "App",
             dependencies: [
-                "SuanliKit", "Identity", "Notify", "Compliance", "Web", "API",
+                "SuanliKit", "Identity", "Notify", "Compliance", "Web", "API", "Grants",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "FluentKit", package: "fluent-kit"),
                 .product(name: "FluentSQLiteDriver", package: "fluent-sqlite-driver"),
@@ -145,7 +150,7 @@ let package = Package(
         .executableTarget(
             name: "suanli",
             dependencies: [
-                "App", "Identity", "Compliance", "SuanliKit",
+                "App", "Identity", "Compliance", "SuanliKit", "Grants",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -164,7 +169,7 @@ let package = Package(
         .testTarget(
             name: "AppTests",
             dependencies: [
-                "App", "API", "SuanliKit", "Identity", "Notify", "Compliance",
+                "App", "API", "SuanliKit", "Identity", "Notify", "Compliance", "Grants", "Web",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "FluentKit", package: "fluent-kit"),

@@ -22,6 +22,8 @@ public struct AppConfig: Sendable {
     public var identity: IdentitySettings
     public var smtp: SMTPConfiguration?
     public var mailPollSeconds: Int
+    /// How often the Grants worker looks for missed correction deadlines and due close-out notices.
+    public var workerPollSeconds: Int
     /// Base64 keys; when empty, generated once into `<var>/keys/` with mode 0600.
     public var auditKey: String
     public var secretsKey: String
@@ -73,6 +75,7 @@ public struct AppConfig: Sendable {
                 trustedCAFile: reader.string(forKey: "smtp.ca.file"))
         }
         mailPollSeconds = reader.int(forKey: "mail.poll.seconds", default: 5)
+        workerPollSeconds = max(1, reader.int(forKey: "worker.poll.seconds", default: 30))
         auditKey = reader.string(forKey: "audit.key", isSecret: true, default: "")
         secretsKey = reader.string(forKey: "secrets.key", isSecret: true, default: "")
         certificateRoots = reader.stringArray(forKey: "certificate.roots", default: [])

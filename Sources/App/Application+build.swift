@@ -3,6 +3,7 @@ import Compliance
 import Configuration
 import FluentKit
 import Foundation
+import Grants
 import Hummingbird
 import Identity
 import Logging
@@ -19,6 +20,7 @@ public struct Suanli: Sendable {
     public let database: DatabaseHandle
     public let services: PortalServices
     public let mailDelivery: MailDeliveryService
+    public let grantsWorker: GrantsWorker
     public let secrets: SecretBox
     public let logger: Logger
 
@@ -37,8 +39,10 @@ public struct Suanli: Sendable {
             let secrets = SecretBox(key: secretsKey)
             let accounts = AccountService(settings: config.identity, audit: audit,
                                           messenger: OutboxMessenger(clock: clock))
+            let grants = GrantsService(audit: audit, directory: IdentityGrantsDirectory(accounts: accounts),
+                                       portalURL: config.publicURL)
             let services = PortalServices(
-                database: { [database] in database.db }, accounts: accounts,
+                database: { [database] in database.db }, accounts: accounts, grants: grants,
                 signIn: SignInService(accounts: accounts, secrets: secrets),
                 challenges: CertificateChallenges(clock: clock, ttl: config.identity.certificateChallengeTTL),
                 accessTokens: AccessTokens(clock: clock),
@@ -52,8 +56,10 @@ public struct Suanli: Sendable {
                 database: database.db, transport: transport,
                 configuration: MailDeliveryConfiguration(pollInterval: .seconds(config.mailPollSeconds)),
                 clock: clock, logger: logger)
+            let grantsWorker = GrantsWorker(grants: grants, database: { [database] in database.db },
+                                            interval: .seconds(config.workerPollSeconds), logger: logger)
             return Suanli(config: config, database: database, services: services, mailDelivery: mailDelivery,
-                          secrets: secrets, logger: logger)
+                          grantsWorker: grantsWorker, secrets: secrets, logger: logger)
         } catch {
             await database.shutdown()
             throw error
@@ -108,7 +114,8 @@ public struct Suanli: Sendable {
         let app = Application(
             router: try router(),
             configuration: .init(address: .hostname(config.host, port: config.port), serverName: "suanli"),
-            services: closeDatabase ? [mailDelivery, DatabaseShutdown(database: database)] : [mailDelivery],
+            services: closeDatabase ? [mailDelivery, grantsWorker, DatabaseShutdown(database: database)]
+                : [mailDelivery, grantsWorker],
             onServerRunning: { [config, logger] channel in
                 let port = channel.localAddress?.port ?? config.port
                 logger.info("Suanli is listening", metadata: ["url": "http://\(config.host):\(port)"])

@@ -3,6 +3,7 @@ import FluentKit
 import FluentPostgresDriver
 import FluentSQLiteDriver
 import Foundation
+import Grants
 import Identity
 import Logging
 import NIOCore
@@ -23,7 +24,7 @@ public final class DatabaseHandle: Sendable {
 
     /// Every migration, in order. Later contexts append theirs here.
     public static var allMigrations: [any Migration] {
-        ComplianceMigrations.all + IdentityMigrations.all + NotifyMigrations.all
+        ComplianceMigrations.all + IdentityMigrations.all + NotifyMigrations.all + GrantsMigrations.all
     }
 
     public init(config: AppConfig, logger: Logger) throws {

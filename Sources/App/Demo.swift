@@ -1,5 +1,6 @@
 import FluentKit
 import Foundation
+import Grants
 import Identity
 import Notify
 import SuanliKit
@@ -84,7 +85,27 @@ public struct DemoSeeder: Sendable {
             logins.append(Login(role: Role.applicantAdmin.rawValue, name: company.adminName, email: company.adminEmail,
                                 password: Self.applicantPassword, organisation: company.name, taxID: company.taxID))
         }
+        let staffIDs = try await UserModel.query(on: db).filter(\.$email ~~ Self.staff.map(\.1)).all()
+        func ids(_ role: Role) -> [UUID] { staffIDs.filter { $0.role == role.rawValue }.compactMap(\.id) }
+        if let ministry = ids(.ministry).first, let operatorID = ids(.operator).first {
+            try await DemoProgramme.seed(suanli, ministry: ministry, operatorID: operatorID, reviewers: ids(.reviewer))
+        }
+        try await importSampleRegistry(on: db)
         return Result(url: suanli.config.publicURL, logins: logins)
+    }
+
+    /// The shipped registry samples (samples/registry), when the demo runs from a checkout, so that
+    /// eligibility has data to read; a real deployment imports the downloaded files instead.
+    private func importSampleRegistry(on db: any Database) async throws {
+        guard try await suanli.services.grants.registryDatasets(on: db).isEmpty else { return }
+        let files: [(String, RegistrySource)] = [("tax-register-sample.csv", .taxRegister),
+                                                 ("gcis-sample.csv", .companyRegistry),
+                                                 ("chinese-capital-sample.csv", .chineseCapitalList)]
+        for (name, source) in files {
+            guard let data = FileManager.default.contents(atPath: "samples/registry/\(name)") else { continue }
+            _ = try await suanli.services.grants.importRegistry([UInt8](data), source: source, fileName: name, mode: .lenient,
+                                                                by: "cli:demo", on: db)
+        }
     }
 
     private func register(_ c: Company, on db: any Database) async throws {

@@ -45,7 +45,7 @@ public struct FieldError: Sendable, Equatable {
 }
 
 /// UI language. Traditional Chinese first (SPEC X1).
-public enum Language: String, Sendable, CaseIterable {
+public enum Language: String, Sendable, CaseIterable, Codable {
     case zhTW = "zh-TW"
     case en = "en"
 

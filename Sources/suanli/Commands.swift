@@ -2,6 +2,7 @@ import App
 import ArgumentParser
 import Compliance
 import Foundation
+import Grants
 import Identity
 import SuanliKit
 
@@ -31,7 +32,60 @@ struct Demo: AsyncParsableCommand {
 
 struct Admin: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Administration: create staff accounts.", subcommands: [CreateUser.self])
+        abstract: "Administration: create staff accounts, import registry snapshots.",
+        subcommands: [CreateUser.self, ImportRegistry.self])
+
+    /// SPEC C2, T8: the operator loads a downloaded open-data file; eligibility rules read it.
+    struct ImportRegistry: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "import-registry",
+            abstract: "Import a registry open-data file (tax register, GCIS company registry, Chinese-capital list).",
+            discussion: "The layout is recognised from the header row unless --source names it. A file with any "
+                + "bad row is refused whole (nothing is written) unless --lenient is given; see samples/registry/README.md.")
+        @OptionGroup var options: CommonOptions
+        @Argument(help: "The CSV file as downloaded (UTF-8, UTF-8 with BOM, or Big5).") var file: String
+        @Option(help: "tax-register, gcis or chinese-capital (default: recognised from the header).") var source: String?
+        @Flag(help: "Keep the good rows and report the bad ones instead of refusing the file.") var lenient = false
+
+        func run() async throws {
+            guard let data = FileManager.default.contents(atPath: file) else {
+                throw ValidationError("cannot read \(file)")
+            }
+            let bytes = [UInt8](data)
+            let chosen: RegistrySource
+            if let source {
+                guard let parsed = RegistrySource(rawValue: source) else {
+                    throw ValidationError("--source must be tax-register, gcis or chinese-capital")
+                }
+                chosen = parsed
+            } else {
+                guard let detected = RegistryImporter.detectSource(bytes) else {
+                    throw ValidationError("cannot tell the layout from the header row; name it with --source")
+                }
+                chosen = detected
+            }
+            let suanli = try await Suanli.boot(config: try await options.config())
+            do {
+                let operatorName = ProcessInfo.processInfo.environment["USER"] ?? "root"
+                let summary = try await suanli.services.grants.importRegistry(
+                    bytes, source: chosen, fileName: (file as NSString).lastPathComponent,
+                    mode: lenient ? .lenient : .allOrNothing, by: "cli:\(operatorName)", on: suanli.database.db)
+                print("Imported \(summary.recordCount) record(s) from \(chosen.rawValue)"
+                      + (summary.datasetDate.map { " dated \($0.isoForm)" } ?? "")
+                      + (summary.rejectedCount > 0 ? "; \(summary.rejectedCount) row(s) rejected" : ""))
+                for issue in summary.warnings + summary.errors { print("  \(issue.severity.rawValue): \(issue.en)") }
+            } catch let refused as RegistryImportRefused {
+                await suanli.database.shutdown()
+                for issue in refused.failure.errors.prefix(50) { printError("  error: \(issue.en)") }
+                throw ValidationError("\(refused.failure.errors.count) row(s) are invalid; nothing was imported "
+                                      + "(use --lenient to keep the good rows)")
+            } catch {
+                await suanli.database.shutdown()
+                throw error
+            }
+            await suanli.database.shutdown()
+        }
+    }
 
     struct CreateUser: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
@@ -90,4 +144,8 @@ struct AuditCommand: AsyncParsableCommand {
             if !result.isIntact { throw ExitCode(2) }
         }
     }
+}
+
+func printError(_ text: String) {
+    FileHandle.standardError.write(Data((text + "\n").utf8))
 }

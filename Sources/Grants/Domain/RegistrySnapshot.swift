@@ -75,3 +75,14 @@ public struct RegistryEntry: Hashable, Sendable {
 
     public func lists(in source: RegistrySource) -> Bool { bySource[source] != nil }
 }
+
+extension RegistrySnapshot {
+    /// Rebuilds the part of a snapshot the Store loaded: the stored records of the businesses asked
+    /// about, and the list of datasets with their full record counts.
+    public init(restoring records: [(source: RegistrySource, record: RegistryRecord)], datasets: [RegistryDataset]) {
+        for (source, record) in records {
+            entries[record.taxID, default: RegistryEntry(taxID: record.taxID)].set(record, from: source)
+        }
+        for dataset in datasets { self.datasets[dataset.source] = dataset }
+    }
+}

@@ -64,6 +64,14 @@ extension MailTemplate {
                 .paragraph("「\(title)」的狀態已由「\(from.zh)」變更為「\(to.zh)」。詳細內容請見："),
                 .link(link),
             ])
+        case .grantNotice(let reference, let title, let heading, let details, let link):
+            return MailDraft(subject: "\(heading.zh)（案號 \(reference)）", blocks: [
+                .paragraph("您好："),
+                .paragraph("您的申請案「\(title)」（案號 \(reference)）：\(heading.zh)。"),
+            ] + details.map { .paragraph($0.zh) } + [
+                .paragraph("詳細內容請登入算力平台查看："),
+                .link(link),
+            ])
         }
     }
 
@@ -118,6 +126,14 @@ extension MailTemplate {
             return MailDraft(subject: "“\(title)” is now \(to.en)", blocks: [
                 .paragraph("Hello,"),
                 .paragraph("The status of “\(title)” changed from “\(from.en)” to “\(to.en)”. Details:"),
+                .link(link),
+            ])
+        case .grantNotice(let reference, let title, let heading, let details, let link):
+            return MailDraft(subject: "\(heading.en) (ref. \(reference))", blocks: [
+                .paragraph("Hello,"),
+                .paragraph("Your application “\(title)” (ref. \(reference)): \(heading.en)."),
+            ] + details.map { .paragraph($0.en) } + [
+                .paragraph("Log in to Suanli for the details:"),
                 .link(link),
             ])
         }

@@ -16,6 +16,11 @@ public enum MailTemplate: Sendable, Equatable {
     /// Any state machine transition that concerns the recipient (SPEC C4.5, X2): an application,
     /// project, listing or order moved from one state to another.
     case stateChanged(subjectTitle: String, from: LocalizedLabel, to: LocalizedLabel, link: String)
+    /// A grant application's or project's step with what the recipient must know about it (SPEC C4.5):
+    /// the reason, the items to correct and their deadline, the level awarded. `reference` is the
+    /// 案號 the applicant quotes when they call the operator.
+    case grantNotice(reference: String, subjectTitle: String, heading: LocalizedLabel, details: [LocalizedLabel],
+                     link: String)
 
     /// A stable name stored with each outbox message, for statistics and for finding a message in tests.
     public var key: String {
@@ -26,6 +31,7 @@ public enum MailTemplate: Sendable, Equatable {
         case .accountLocked: return "account-locked"
         case .welcome: return "welcome"
         case .stateChanged: return "state-changed"
+        case .grantNotice: return "grant-notice"
         }
     }
 }

@@ -1,5 +1,6 @@
 import Compliance
 import FluentKit
+import Grants
 import Identity
 import Notify
 import SuanliKit
@@ -8,6 +9,7 @@ import SuanliKit
 public struct PortalServices: Sendable {
     public var database: @Sendable () -> any Database
     public var accounts: AccountService
+    public var grants: GrantsService
     public var signIn: SignInService
     public var challenges: CertificateChallenges
     public var accessTokens: AccessTokens
@@ -19,13 +21,15 @@ public struct PortalServices: Sendable {
     public var trustForwardedFor: Bool
     public var environment: String
 
-    public init(database: @escaping @Sendable () -> any Database, accounts: AccountService, signIn: SignInService,
+    public init(database: @escaping @Sendable () -> any Database, accounts: AccountService, grants: GrantsService,
+                signIn: SignInService,
                 challenges: CertificateChallenges, accessTokens: AccessTokens,
                 certificates: BusinessCertificateVerifier?, certificateComponentURL: String,
                 audit: AuditLog, renderer: Renderer, secureCookies: Bool,
                 trustForwardedFor: Bool, environment: String) {
         self.database = database
         self.accounts = accounts
+        self.grants = grants
         self.signIn = signIn
         self.challenges = challenges
         self.accessTokens = accessTokens

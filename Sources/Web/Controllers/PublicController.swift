@@ -142,5 +142,9 @@ public enum Portal {
         CertificateController(services: services).register(on: router)
         OrganisationController(services: services).register(on: router)
         AccountController(services: services).register(on: router)
+        ApplicantController(services: services).register(on: router)
+        OperatorApplicationsController(services: services).register(on: router)
+        ReviewController(services: services).register(on: router)
+        ProgrammeController(services: services).register(on: router)
     }
 }

@@ -34,6 +34,11 @@ public struct CSRFMiddleware: RouterMiddleware {
            request.headers[.contentType]?.hasPrefix("application/x-www-form-urlencoded") == true {
             let body = try await request.collectBody(upTo: context.maxUploadSize)
             presented = FormBody(buffer: body).first("_csrf") ?? ""
+        } else if presented.isEmpty, MultipartForm.isMultipart(request) {
+            // Uploads carry the token as a form part; the collected body is kept for the handler.
+            let body = try await request.collectBody(upTo: MultipartForm.maxBody)
+            presented = (try? MultipartForm(buffer: body, contentType: request.headers[.contentType]))?
+                .first("_csrf") ?? ""
         }
         guard cookie.count >= 32, Tokens.constantTimeEqual(cookie, presented) else { throw Self.failure }
         return try await next(request, context)

@@ -16,6 +16,8 @@ struct FieldView: Sendable {
     var isTextarea = false
     var isSelect = false
     var isCheckbox = false
+    /// Several checkboxes under one name (a multi-select), in their own fieldset.
+    var isChoices = false
     var checked = false
     var options: [OptionView] = []
 }
@@ -29,6 +31,9 @@ struct OptionView: Sendable {
 struct FieldGroup: Sendable {
     var legend: String
     var fields: [FieldView]
+    var note: String? = nil
+    /// A correction leaves the parts the operator did not open read-only (SPEC C4.1).
+    var disabled = false
 }
 
 struct HiddenField: Sendable {
@@ -39,12 +44,15 @@ struct HiddenField: Sendable {
 struct FormView: Sendable {
     var action: String
     var submit: String
+    /// A search or filter form: GET, and no CSRF token (it would end up in the URL).
+    var isGet = false
     var confirm: String?
     var hidden: [HiddenField] = []
     var groups: [FieldGroup] = []
     var fields: [FieldView] = []
     var secondaryHref: String?
     var secondaryLabel: String?
+    var multipart = false
 }
 
 struct LinkView: Sendable {
@@ -102,6 +110,15 @@ struct FieldFactory {
         field.isSelect = true
         let current = values[name] ?? options.first?.0 ?? ""
         field.options = options.map { OptionView(value: $0.0, label: $0.1, selected: $0.0 == current) }
+        return field
+    }
+
+    func choices(_ name: String, options: [(String, String)], selected: Set<String>, label: String,
+                 required: Bool = false) -> FieldView {
+        var field = input(name, label: label, required: required)
+        field.isInput = false
+        field.isChoices = true
+        field.options = options.map { OptionView(value: $0.0, label: $0.1, selected: selected.contains($0.0)) }
         return field
     }
 

@@ -106,19 +106,29 @@ enum Navigation {
     static func items(for user: CurrentUser?, language: Language, renderer: Renderer) -> [NavItem] {
         func item(_ href: String, _ key: String) -> NavItem { NavItem(href: href, label: renderer.text(key, language)) }
         guard let user, user.isFullySignedIn else {
-            return [item("/", "nav_home"), item("/signin", "nav_signin"), item("/signup", "nav_signup"),
+            return [item("/", "nav_home"), item("/awarded", "nav_awarded"), item("/signin", "nav_signin"), item("/signup", "nav_signup"),
                     item("/certificate/environment", "nav_cert_env")]
         }
         var items = [item("/", "nav_home")]
         switch user.role {
         case .applicantAdmin:
-            items += [item("/organisation", "nav_organisation"), item("/organisation/members", "nav_members")]
-        case .applicantMember, .vendor, .buyer:
+            items += [item("/applications", "nav_applications"), item("/projects", "nav_projects"),
+                      item("/organisation", "nav_organisation"), item("/organisation/members", "nav_members")]
+        case .applicantMember:
+            items += [item("/applications", "nav_applications"), item("/projects", "nav_projects"),
+                      item("/organisation", "nav_organisation")]
+        case .vendor, .buyer:
             items += [item("/organisation", "nav_organisation")]
         case .operator:
-            items += [item("/operator/audit", "nav_audit")]
-        case .reviewer, .ministry:
-            break
+            items += [item("/operator/applications", "nav_operator_applications"), item("/operator/ranking", "nav_ranking"),
+                      item("/operator/reviewers", "nav_reviewers"), item("/operator/programme", "nav_programme"),
+                      item("/operator/closeouts", "nav_closeouts"), item("/statistics", "nav_statistics"),
+                      item("/operator/audit", "nav_audit")]
+        case .reviewer:
+            items += [item("/review", "nav_review")]
+        case .ministry:
+            items += [item("/operator/applications", "nav_operator_applications"), item("/operator/ranking", "nav_ranking"),
+                      item("/statistics", "nav_statistics")]
         }
         items += [item("/notifications", "nav_notifications"), item("/account", "nav_account")]
         return items
