@@ -146,5 +146,6 @@ public enum Portal {
         OperatorApplicationsController(services: services).register(on: router)
         ReviewController(services: services).register(on: router)
         ProgrammeController(services: services).register(on: router)
+        ProgrammeSetupController(services: services).register(on: router)
     }
 }

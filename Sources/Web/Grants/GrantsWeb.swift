@@ -60,6 +60,7 @@ enum GrantsWeb {
         "reviewerAdded": Bilingual(zh: "已加入審查委員名單。", en: "Reviewer added to the pool."),
         "handedIn": Bilingual(zh: "結案資料已收到。", en: "Close-out item received."),
         "amended": Bilingual(zh: "計畫修訂已公告。", en: "The amendment has been published."),
+        "published": Bilingual(zh: "計畫已公告，開始受理申請。", en: "The programme is published; applications are open."),
     ]
 
     static func history(_ record: ApplicationRecord, _ context: AppRequestContext) -> BlockView {

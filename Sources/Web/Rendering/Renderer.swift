@@ -121,7 +121,7 @@ enum Navigation {
             items += [item("/organisation", "nav_organisation")]
         case .operator:
             items += [item("/operator/applications", "nav_operator_applications"), item("/operator/ranking", "nav_ranking"),
-                      item("/operator/reviewers", "nav_reviewers"), item("/operator/programme", "nav_programme"),
+                      item("/operator/reviewers", "nav_reviewers"), item("/operator/programmes", "nav_programme"),
                       item("/operator/closeouts", "nav_closeouts"), item("/statistics", "nav_statistics"),
                       item("/operator/audit", "nav_audit")]
         case .reviewer:
