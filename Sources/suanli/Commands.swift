@@ -33,7 +33,7 @@ struct Demo: AsyncParsableCommand {
 struct Admin: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Administration: create staff accounts, import registry snapshots.",
-        subcommands: [CreateUser.self, ImportRegistry.self])
+        subcommands: [CreateUser.self, ImportRegistry.self, SeedBench.self])
 
     /// SPEC C2, T8: the operator loads a downloaded open-data file; eligibility rules read it.
     struct ImportRegistry: AsyncParsableCommand {
@@ -148,4 +148,36 @@ struct AuditCommand: AsyncParsableCommand {
 
 func printError(_ text: String) {
     FileHandle.standardError.write(Data((text + "\n").utf8))
+}
+
+extension Admin {
+    /// Scale data for bench/grants_bench.py: run after `suanli demo` on a throw-away database.
+    struct SeedBench: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "seed-bench",
+            abstract: "Insert benchmark data: applications across the lifecycle, reviewers and their score sheets.",
+            discussion: "For benchmarks only, on a throw-away database after `suanli demo`. Prints a JSON summary.")
+        @OptionGroup var options: CommonOptions
+        @Option(help: "How many applications.") var applications = 5000
+        @Option(help: "How many reviewers in the pool.") var reviewers = 20
+        @Option(help: "Rows per transaction.") var batch = 250
+
+        func run() async throws {
+            guard applications > 0, reviewers > 0, batch > 0 else {
+                throw ValidationError("--applications, --reviewers and --batch must be positive")
+            }
+            let suanli = try await Suanli.boot(config: try await options.config())
+            do {
+                let result = try await BenchSeeder(suanli: suanli).seed(
+                    applications: applications, reviewers: reviewers, batch: batch)
+                let encoder = JSONEncoder()
+                encoder.outputFormatting = [.sortedKeys, .prettyPrinted]
+                print(String(decoding: try encoder.encode(result), as: UTF8.self))
+            } catch {
+                await suanli.database.shutdown()
+                throw error
+            }
+            await suanli.database.shutdown()
+        }
+    }
 }

@@ -187,17 +187,19 @@ extension ApplicationForm {
         check.text(expectedBenefits, Field.expectedBenefits, "預期效益", "the expected benefits", limit: Limit.longText)
         switch category {
         case .training:
+            // Training produces a model by definition; applications may come later, but the number is asked.
             check.count(expectedModels.map(Int64.init), Field.expectedModels, "預計產出模型項數",
-                        "the number of models to produce", minimum: 1)
+                        "the number of models to produce", required: true, minimum: 1)
             check.count(expectedApplications.map(Int64.init), Field.expectedApplications, "預計產出應用項數",
-                        "the number of applications to produce")
+                        "the number of applications to produce", required: true)
         case .inference:
             if expectedModels != nil {
                 check.add(Field.expectedModels, zh: "預計產出模型項數僅適用於模型訓練類，推論類申請請勿填寫。",
                           en: "The number of models to produce belongs to training applications only; leave it out.")
             }
+            // An application is what inference produces, so at least one.
             check.count(expectedApplications.map(Int64.init), Field.expectedApplications, "預計產出應用項數",
-                        "the number of applications to produce", minimum: 1)
+                        "the number of applications to produce", required: true, minimum: 1)
         }
         check.consent(closeOutAgreement, .closeOut)
     }
@@ -356,17 +358,19 @@ struct FormCheck {
         return true
     }
 
-    /// A whole number that is not negative (and at least `minimum` on submission, where it is required).
-    mutating func count(_ value: Int64?, _ field: String, _ zh: String, _ en: String, minimum: Int64? = nil) {
+    /// A whole number that is not negative; on submission, present when required and at least `minimum`.
+    mutating func count(_ value: Int64?, _ field: String, _ zh: String, _ en: String, required: Bool = false,
+                        minimum: Int64 = 0) {
         guard let value else {
-            if submitting, let minimum {
-                add(field, zh: "請填寫\(zh)（至少 \(minimum)）。", en: "Enter \(en) (at least \(minimum)).")
+            if submitting && required {
+                let atLeast = minimum > 0 ? (zh: "（至少 \(minimum)）", en: " (at least \(minimum))") : (zh: "", en: "")
+                add(field, zh: "請填寫\(zh)\(atLeast.zh)。", en: "Enter \(en)\(atLeast.en).")
             }
             return
         }
         if value < 0 {
             add(field, zh: "\(zh)不可為負數，請填 0 或正整數。", en: "Enter \(en) as 0 or a positive whole number.")
-        } else if submitting, let minimum, value < minimum {
+        } else if submitting && value < minimum {
             add(field, zh: "\(zh)至少為 \(minimum)。", en: "Enter at least \(minimum) for \(en).")
         }
     }

@@ -165,7 +165,14 @@ extension GrantsService {
             guard status == .draft || status == .correctionRequested else { throw GrantsFailure.notEditable }
             let before = try model.decodedForm()
             var form = before
-            var errors = form.update(from: fields, at: clock.now(), sourceIP: caller.sourceIP)
+            var posted = fields
+            if status == .correctionRequested {
+                // The page disables the parts a correction does not open, and browsers do not post
+                // disabled fields: an absent field of a locked part means "unchanged", not "emptied".
+                let open = Set(try GrantsJSON.decode([ApplicationSection].self, from: model.openSections))
+                posted = Self.keepingLockedFields(fields, of: before, open: open)
+            }
+            var errors = form.update(from: posted, at: clock.now(), sourceIP: caller.sourceIP)
             errors += form.problems(for: .draft)
             guard errors.isEmpty else { throw GrantsFailure.invalid(errors) }
             if status == .correctionRequested {
@@ -188,19 +195,35 @@ extension GrantsService {
         }
     }
 
+    /// The posted fields with the stored values of every field that belongs to a section the correction
+    /// did not open and that was not posted at all.
+    public static func keepingLockedFields(_ fields: [String: [String]], of form: ApplicationForm,
+                                           open: Set<ApplicationSection>) -> [String: [String]] {
+        var posted = fields
+        let stored = form.fieldValues
+        for section in ApplicationSection.sections(for: form.category) where !open.contains(section) {
+            for name in section.fieldNames(for: form.category) where posted[name] == nil {
+                posted[name] = stored[name] ?? []
+            }
+        }
+        return posted
+    }
+
     /// Submits a draft: complete, within the window, one category per round (SPEC C1.1, C1.2, C3).
     /// The company data is frozen with it, and the form is locked from now on.
     public func submit(_ id: UUID, expectedVersion: Int, by caller: GrantsCaller, on db: any Database)
         async throws -> ApplicationRecord
     {
         guard caller.role == .applicant, let org = caller.organisationID else { throw GrantsFailure.forbidden }
-        let programme = try await requireCurrentProgramme(on: db)
         return try await db.transaction { tx in
             // One submission per company at a time: the round check below must see the other one.
             try await RowLock.lock("organisations", id: org, on: tx)
             let model = try await visibleApplication(id, for: caller, on: tx)
             guard model.version == expectedVersion else { throw GrantsFailure.staleVersion }
             guard model.status == ApplicationStatus.draft.rawValue else { throw GrantsFailure.notEditable }
+            // The draft's own programme decides the window and the rounds, not whichever is newest.
+            let programme = try await self.programme(model.programmeID, on: tx)
+            guard programme.isPublished else { throw GrantsFailure.noProgramme }
             var form = try model.decodedForm()
             let others = try await ApplicationModel.query(on: tx).filter(\.$organisationID == org)
                 .filter(\.$programmeID == model.programmeID).filter(\.$id != id).all()

@@ -230,6 +230,10 @@ struct ApplicantController {
             let record = try await grants.application(id, for: caller, on: services.db)
             // Unticked boxes are absent from a post; show what the user sent, not the stored form.
             let fields = error.fields.isEmpty ? [FieldError(field: "main", zh: error.zh, en: error.en)] : error.fields
+            // Disabled (locked) parts of a correction are not posted: show their stored values again.
+            if record.status == .correctionRequested {
+                values = GrantsService.keepingLockedFields(values, of: record.form, open: Set(record.openSections))
+            }
             return try renderEdit(record, values: values, errors: fields, context: context,
                                   status: ErrorMiddleware.status(error.kind))
         }
