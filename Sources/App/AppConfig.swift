@@ -18,6 +18,8 @@ public struct AppConfig: Sendable {
     public var databaseSchema: String
     /// Connections per event loop (PostgreSQL).
     public var databasePoolSize: Int
+    /// How long a request waits for a free pooled connection before failing (PostgreSQL).
+    public var databasePoolTimeoutSeconds: Int
     public var publicURL: String
     public var identity: IdentitySettings
     public var smtp: SMTPConfiguration?
@@ -46,6 +48,7 @@ public struct AppConfig: Sendable {
         databaseURL = reader.string(forKey: "database.url", default: "")
         databaseSchema = reader.string(forKey: "database.schema", default: "")
         databasePoolSize = reader.int(forKey: "database.pool.size", default: 4)
+        databasePoolTimeoutSeconds = max(1, reader.int(forKey: "database.pool.timeout.seconds", default: 30))
         publicURL = reader.string(forKey: "public.url", default: "http://\(host):\(port)")
         var identity = IdentitySettings()
         identity.publicURL = publicURL

@@ -45,6 +45,7 @@ public final class DatabaseHandle: Sendable {
             var postgres = try SQLPostgresConfiguration(url: config.databaseURL)
             if !config.databaseSchema.isEmpty { postgres.searchPath = [config.databaseSchema] }
             databases.use(.postgres(configuration: postgres, maxConnectionsPerEventLoop: config.databasePoolSize,
+                                    connectionPoolTimeout: .seconds(Int64(config.databasePoolTimeoutSeconds)),
                                     sqlLogLevel: .trace), as: .psql)
         } else {
             try FileManager.default.createDirectory(atPath: config.varDirectory, withIntermediateDirectories: true)
