@@ -20,8 +20,12 @@ struct APIContentNegotiationMiddleware: RouterMiddleware {
         head.headerFields[.accept] = nil
         var request = Request(head: head, body: request.body)
         if [.post, .put, .patch].contains(request.method) {
+            // File uploads (attachments, SPEC C3.4) are binary bodies up to the attachment limit; the
+            // handler checks type and size itself. Everything else is a small JSON object.
+            let isUpload = request.headers[.contentType]?.lowercased().hasPrefix("application/octet-stream") == true
+            let limit = isUpload ? MultipartForm.maxBody : Self.maxBodyBytes
             do {
-                _ = try await request.collectBody(upTo: Self.maxBodyBytes)
+                _ = try await request.collectBody(upTo: limit)
             } catch let error as any HTTPResponseError where error.status == .contentTooLarge {
                 // NIO's "too many bytes" is not an HTTPError; the error middleware would call it a 500.
                 throw HTTPError(.contentTooLarge)

@@ -121,15 +121,17 @@ extension Components.Schemas.EligibilityReport {
                     rule: mapped(result.rule.rawValue), title: .init(result.rule.title), outcome: result.outcome.api,
                     effectiveOutcome: report.effectiveOutcome(of: result.rule)?.api,
                     explanation: .init(result.explanation),
-                    decision: decided.map { .init(outcome: $0.outcome.api, reason: $0.reason, decidedAt: $0.decidedAt) })
+                    decision: decided.map {
+                        .init(outcome: $0.outcome.api, reason: $0.reason, decidedAt: $0.decidedAt)
+                    })
             })
     }
 }
 
 extension Components.Schemas.ApplicationTransition {
     init(_ step: TransitionRecord) {
-        self.init(action: step.action.rawValue, from: step.from.api, to: step.to.api, actorRole: step.actor.role.rawValue,
-                  at: step.at, reason: step.reason, level: step.level?.api, deadline: step.deadline?.lateFrom,
+        self.init(action: step.action.rawValue, from: step.from.api, to: step.to.api,
+                  actorRole: step.actor.role.rawValue, at: step.at, reason: step.reason, level: step.level?.api, deadline: step.deadline?.lateFrom,
                   items: step.items)
     }
 }
@@ -145,7 +147,8 @@ extension Components.Schemas.ScoreSheet {
     init(_ sheet: ScoreSheet) {
         self.init(
             reviewer: sheet.reviewer.rawValue,
-            scores: .init(additionalProperties: Dictionary(uniqueKeysWithValues: sheet.scores.map { ($0.key.rawValue, $0.value) })),
+            scores: .init(additionalProperties: Dictionary(uniqueKeysWithValues: sheet.scores.map {
+                ($0.key.rawValue, $0.value) })),
             comments: .init(additionalProperties: Dictionary(uniqueKeysWithValues: sheet.comments.map {
                 ($0.key.rawValue, $0.value) })),
             overallComment: sheet.overallComment, bonus: sheet.grantedBonus.map(\.apiKey).sorted(),
@@ -200,7 +203,9 @@ extension Components.Schemas.StatisticsTally {
             filed: tally.filed, inReview: tally.inReview, approved: tally.approved, awarded: tally.awarded,
             rejected: tally.rejected, ineligible: tally.ineligible, withdrawn: tally.withdrawn, lapsed: tally.lapsed,
             decided: tally.decided,
-            levels: GrantLevel.allCases.map { .init(level: $0.api, count: tally.count($0), share: .init(tally.share($0))) },
+            levels: GrantLevel.allCases.map {
+                .init(level: $0.api, count: tally.count($0), share: .init(tally.share($0)))
+            },
             startupsFiled: tally.startupsFiled, startupsApproved: tally.startupsApproved,
             pointsApproved: tally.pointsApproved, approvalRate: .init(tally.approvalRate),
             approvalRateOfDecided: .init(tally.approvalRateOfDecided),

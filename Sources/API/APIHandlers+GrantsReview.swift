@@ -44,14 +44,14 @@ extension APIHandlers {
                 errors.append(Self.unknownCriterion("comments.\(name)"))
                 continue
             }
-            if text.unicodeScalars.count > 5_000 {
-                errors.append(FieldError(field: "comments.\(name)", zh: "最多 5000 字元。",
-                                         en: "Use at most 5000 characters."))
+            if text.unicodeScalars.count > 1_000 {
+                errors.append(FieldError(field: "comments.\(name)", zh: "最多 1000 字元。",
+                                         en: "Use at most 1000 characters."))
             }
             comments[key] = text
         }
-        if body.overallComment.unicodeScalars.count > 10_000 {
-            errors.append(FieldError(field: "overallComment", zh: "最多 10000 字元。", en: "Use at most 10000 characters."))
+        if body.overallComment.unicodeScalars.count > 5_000 {
+            errors.append(FieldError(field: "overallComment", zh: "最多 5000 字元。", en: "Use at most 5000 characters."))
         }
         let record = try await grants.application(id, for: caller, on: services.db)
         let offered = Dictionary(BonusItem.available(for: record.category).map { ($0.apiKey, $0) },

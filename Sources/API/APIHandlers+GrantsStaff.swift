@@ -43,8 +43,8 @@ extension APIHandlers {
             body.action == .approve || body.action == .reject ? [.operator, .ministry] : [.operator])
         try Self.checkReason(body.reason)
         var rules = SchemaRules()
-        for item in body.items ?? [] { rules.length("items", item, max: 1_000) }
-        rules.items("items", body.items?.count ?? 0, min: 0, max: 50)
+        for item in body.items ?? [] { rules.length("items", item, max: 500) }
+        rules.items("items", body.items?.count ?? 0, min: 0, max: 20)
         rules.items("sections", body.sections?.count ?? 0, min: 0, max: 20)
         try rules.check()
         let db = services.db

@@ -101,8 +101,18 @@ public struct DemoSeeder: Sendable {
         let files: [(String, RegistrySource)] = [("tax-register-sample.csv", .taxRegister),
                                                  ("gcis-sample.csv", .companyRegistry),
                                                  ("chinese-capital-sample.csv", .chineseCapitalList)]
+        // From a checkout: the working directory, or the checkout the binary was built in (.build/<config>/).
+        let executable = URL(fileURLWithPath: CommandLine.arguments.first ?? "").resolvingSymlinksInPath()
+        let roots = [URL(fileURLWithPath: FileManager.default.currentDirectoryPath),
+                     executable.deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent(),
+                     executable.deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+                        .deletingLastPathComponent()]
+        guard let root = roots.first(where: {
+            FileManager.default.fileExists(atPath: $0.appendingPathComponent("samples/registry").path)
+        }) else { return }
         for (name, source) in files {
-            guard let data = FileManager.default.contents(atPath: "samples/registry/\(name)") else { continue }
+            let path = root.appendingPathComponent("samples/registry/\(name)").path
+            guard let data = FileManager.default.contents(atPath: path) else { continue }
             _ = try await suanli.services.grants.importRegistry([UInt8](data), source: source, fileName: name, mode: .lenient,
                                                                 by: "cli:demo", on: db)
         }

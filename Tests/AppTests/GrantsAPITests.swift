@@ -54,7 +54,8 @@ struct GrantsAPITests {
             var version = try #require(created.json["version"] as? Int)
 
             let fields = ApplicationForm.example(category: .training, now: clock.now()).fieldValues
-            let saved = try await me.send(.put, "/applications/\(id)/form", json: ["version": version, "fields": fields])
+            let saved = try await me.send(.put, "/applications/\(id)/form",
+                                          json: ["version": version, "fields": fields])
             #expect(saved.status == .ok, "\(saved.text)")
             #expect(saved.json["title"] as? String != "")
             version = try #require(saved.json["version"] as? Int)
@@ -187,7 +188,8 @@ struct GrantsAPITests {
             let sheets = try await ops.send(.get, "/applications/\(id)/scores")
             #expect((sheets.json["items"] as? [Any])?.count == 2)
             let ranking = try await ops.send(.get, "/rankings?round=2026-R1&category=training")
-            #expect((ranking.json["items"] as? [[String: Any]])?.first?["mean"] as? String == "82.50", "\(ranking.text)")
+            let top = (ranking.json["items"] as? [[String: Any]])?.first
+            #expect(top?["mean"] as? String == "82.50", "\(ranking.text)")
 
             // The meeting approves L2; the ministry awards.
             current = try await ops.send(.get, "/applications/\(id)")
@@ -277,7 +279,8 @@ struct GrantsAPITests {
                                                  json: ["version": 1, "action": "correction", "deadline": "tomorrow"])
             #expect(badDecision.status == .unprocessableContent)
             #expect(badDecision.fieldErrors == ["deadline"])
-            let decision = try await ops.send(.post, "/applications/\(id)/decision", json: ["version": 1, "action": "pass"])
+            let decision = try await ops.send(.post, "/applications/\(id)/decision",
+                                              json: ["version": 1, "action": "pass"])
             #expect(decision.status == .notFound)  // a draft is the company's own until it is filed
             let badRound = try await ops.send(.get, "/rankings?round=nope&category=training")
             #expect(badRound.status == .unprocessableContent)
@@ -297,7 +300,8 @@ struct GrantsAPITests {
 
     /// The programme staff, and the 2026 programme published by the ministry.
     static func staff(_ suanli: Suanli) async throws -> Staff {
-        let ministry = try await APITestApp.user(suanli, email: "moda@suanli.test", role: .ministry, organisationID: nil)
+        let ministry = try await APITestApp.user(suanli, email: "moda@suanli.test", role: .ministry,
+                                                 organisationID: nil)
         let staff = Staff(
             operator: try await APITestApp.user(suanli, email: "ops@suanli.test", role: .operator, organisationID: nil),
             ministry: ministry,
@@ -305,7 +309,8 @@ struct GrantsAPITests {
                 try await APITestApp.user(suanli, email: "rev1@suanli.test", role: .reviewer, organisationID: nil),
                 try await APITestApp.user(suanli, email: "rev2@suanli.test", role: .reviewer, organisationID: nil),
             ],
-            outsider: try await APITestApp.user(suanli, email: "rev3@suanli.test", role: .reviewer, organisationID: nil))
+            outsider: try await APITestApp.user(suanli, email: "rev3@suanli.test", role: .reviewer,
+                                                organisationID: nil))
         let grants = suanli.services.grants
         let db = suanli.database.db
         let caller = GrantsCaller(userID: ministry.userID, role: .ministry, organisationID: nil, label: ministry.email,
@@ -338,7 +343,8 @@ struct GrantsAPITests {
                        purpose: String = "supporting") async throws -> APIClient.Reply {
         var headers: HTTPFields = [.contentType: "application/octet-stream", .init("X-Forwarded-For")!: api.ip]
         if let token = api.token { headers[.authorization] = "Bearer " + token }
-        let name = fileName.addingPercentEncoding(withAllowedCharacters: CharacterSet(charactersIn: "abcdefghijklmnopqrstuvwxyz0123456789.")) ?? fileName
+        let plain = CharacterSet(charactersIn: "abcdefghijklmnopqrstuvwxyz0123456789.")
+        let name = fileName.addingPercentEncoding(withAllowedCharacters: plain) ?? fileName
         let response = try await api.client.execute(
             uri: JSONAPI.basePath + "/applications/\(id)/attachments?purpose=\(purpose)&fileName=\(name)",
             method: .post, headers: headers, body: ByteBuffer(bytes: bytes))

@@ -1,4 +1,5 @@
 import FluentKit
+import SQLKit
 import Foundation
 import SuanliKit
 
@@ -70,8 +71,18 @@ extension GrantsService {
 
     public func reviewers(programme: UUID, on db: any Database) async throws -> [ReviewerSummary] {
         let pool = try await ReviewerModel.query(on: db).filter(\.$programmeID == programme).sort(\.$name).all()
-        let active = try await AssignmentModel.query(on: db).filter(\.$removedAt == nil).all()
-        let load = Dictionary(grouping: active, by: \.reviewerUserID).mapValues(\.count)
+        var load: [UUID: Int] = [:]
+        if let sql = db as? any SQLDatabase {
+            // This programme's assignments only, counted in the database.
+            struct Row: Decodable { var reviewer_user_id: UUID; var n: Int }
+            let rows = try await sql.raw("""
+                SELECT a.reviewer_user_id, COUNT(*) AS n FROM grant_assignments a
+                JOIN grant_applications p ON p.id = a.application_id
+                WHERE p.programme_id = \(bind: programme) AND a.removed_at IS NULL
+                GROUP BY a.reviewer_user_id
+                """).all(decoding: Row.self)
+            for row in rows { load[row.reviewer_user_id] = row.n }
+        }
         return pool.map { model in
             ReviewerSummary(userID: model.userID, name: model.name, email: model.email,
                             categories: model.categories.split(separator: ",").compactMap {

@@ -45,12 +45,24 @@ struct TableView: Sendable {
 }
 
 struct BlockForm: Sendable {
-    var heading: String?
+    /// Named apart from the page's `heading`: Mustache looks a nil key up in the enclosing contexts,
+    /// so a form without a heading would show the page's. (Mustache reads stored properties only.)
+    var formHeading: String?
     var form: FormView
+
+    init(heading: String? = nil, form: FormView) {
+        formHeading = heading
+        self.form = form
+    }
 }
 
 struct BlockView: Sendable {
-    var title: String?
+    /// Not `title`: the page's own `title` would show through a nil one (see `BlockForm`).
+    var blockTitle: String?
+    var title: String? {
+        get { blockTitle }
+        set { blockTitle = newValue }
+    }
     var anchor: String?
     var warning: String?
     var paragraphs: [String] = []
@@ -66,7 +78,7 @@ struct BlockView: Sendable {
     init(title: String? = nil, anchor: String? = nil, warning: String? = nil, paragraphs: [String] = [],
          facts: [FactView] = [], list: [String] = [], table: TableView? = nil, svg: String? = nil,
          forms: [BlockForm] = [], links: [LinkView] = []) {
-        self.title = title
+        self.blockTitle = title
         self.anchor = anchor
         self.warning = warning
         self.paragraphs = paragraphs

@@ -49,12 +49,12 @@ struct OperatorApplicationsController {
             action: "/operator/applications", submit: context.tr("篩選", "Filter"), isGet: true, fields: [
                 f.select("status", options: [("", context.tr("全部狀態", "All statuses"))]
                     + ApplicationStatus.allCases.filter { $0 != .draft }.map { ($0.rawValue, context.tr($0.label)) },
-                    label: context.tr("狀態", "Status")),
+                    label: context.tr("狀態", "Status"), required: false),
                 f.select("round", options: [("", context.tr("全部梯次", "All rounds"))]
-                    + rounds.map { ($0.id.rawValue, context.tr($0.label)) }, label: context.tr("梯次", "Round")),
+                    + rounds.map { ($0.id.rawValue, context.tr($0.label)) }, label: context.tr("梯次", "Round"), required: false),
                 f.select("category", options: [("", context.tr("全部類別", "All categories"))]
                     + GrantCategory.allCases.map { ($0.rawValue, context.tr($0.zh, $0.en)) },
-                    label: context.tr("類別", "Category")),
+                    label: context.tr("類別", "Category"), required: false),
                 f.input("q", label: context.tr("搜尋（案號、統一編號、公司或主題）", "Search (ref., tax ID, company or title)"),
                         required: false),
             ])

@@ -147,6 +147,11 @@ struct ReviewController {
         var request = request
         let form = try await request.form(context: context)
         let conflict = form["conflict"] == "yes"
+        guard form["conflict"] == "yes" || form["conflict"] == "no" else {
+            return try await render(id, caller: caller, context: context, values: form.dictionary, errors: [
+                FieldError(field: "conflict", zh: "請選擇是否有利益衝突。", en: "Choose whether you have a conflict.")],
+                status: .unprocessableContent)
+        }
         return try await GrantsWeb.act(context, back: conflict ? "/review" : "/review/\(id.uuidString)",
                                        done: "declared", render: { errors, error in
             try await render(id, caller: caller, context: context, values: form.dictionary, errors: errors,

@@ -104,8 +104,8 @@ struct FieldFactory {
         return field
     }
 
-    func select(_ name: String, options: [(String, String)], label: String? = nil) -> FieldView {
-        var field = input(name, label: label)
+    func select(_ name: String, options: [(String, String)], label: String? = nil, required: Bool = true) -> FieldView {
+        var field = input(name, label: label, required: required)
         field.isInput = false
         field.isSelect = true
         let current = values[name] ?? options.first?.0 ?? ""

@@ -10,6 +10,11 @@ public struct AddGrantsIndexes: AsyncMigration {
         ("grant_applications_list", ApplicationModel.schema, ["programme_id", "status", "round_id", "category"]),
         ("grant_applications_org", ApplicationModel.schema, ["organisation_id"]),
         ("grant_applications_deadline", ApplicationModel.schema, ["status", "correction_deadline"]),
+        // The operator's list is ordered by submission time; with a filter, by status first.
+        ("grant_applications_order", ApplicationModel.schema, ["submitted_at", "reference"]),
+        ("grant_applications_filtered", ApplicationModel.schema,
+         ["status", "round_id", "category", "submitted_at", "reference"]),
+        ("grant_score_sheets_application", ScoreSheetModel.schema, ["application_id"]),
         ("grant_attachments_application", AttachmentModel.schema, ["application_id"]),
         ("grant_attachments_project", AttachmentModel.schema, ["project_id"]),
         ("grant_assignments_reviewer", AssignmentModel.schema, ["reviewer_user_id"]),
