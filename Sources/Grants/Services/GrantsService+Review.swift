@@ -379,16 +379,34 @@ extension GrantsService {
         try Self.require(caller, [.operator, .ministry])
         let stored = try await self.programme(programme, on: db)
         let reviewStatuses: [ApplicationStatus] = [.professionalReview, .reviewMeeting, .approved, .awarded, .rejected]
+        // List columns only, submitted sheets only (the only ones that count), assignment counts
+        // grouped in the database: a round of thousands stays one screenful of work.
         let apps = try await ApplicationModel.query(on: db).filter(\.$programmeID == programme)
             .filter(\.$roundID == round).filter(\.$category == category.rawValue)
-            .filter(\.$status ~~ reviewStatuses.map(\.rawValue)).all()
+            .filter(\.$status ~~ reviewStatuses.map(\.rawValue))
+            .field(\.$id).field(\.$reference).field(\.$title).field(\.$companyName).field(\.$status)
+            .field(\.$level).field(\.$isStartup).field(\.$submittedAt).all()
         guard !apps.isEmpty else { return [] }
-        let ids = apps.map { $0.id! }
-        let sheetRows = try await ScoreSheetModel.query(on: db).filter(\.$applicationID ~~ Set(ids)).all()
-        let sheets = try Dictionary(grouping: sheetRows, by: \.applicationID).mapValues {
-            try $0.map { try GrantsJSON.decode(ScoreSheet.self, from: $0.sheet) }
+        let ids = Set(apps.map { $0.id! })
+        let sheetRows = try await ScoreSheetModel.query(on: db).filter(\.$submittedAt != nil)
+            .join(ApplicationModel.self, on: \ScoreSheetModel.$applicationID == \ApplicationModel.$id)
+            .filter(ApplicationModel.self, \.$programmeID == programme).filter(ApplicationModel.self, \.$roundID == round)
+            .filter(ApplicationModel.self, \.$category == category.rawValue)
+            .field(\.$id).field(\.$applicationID).field(\.$sheet).all()
+        let sheets = try Dictionary(grouping: sheetRows.filter { ids.contains($0.applicationID) }, by: \.applicationID)
+            .mapValues { try $0.map { try GrantsJSON.decode(ScoreSheet.self, from: $0.sheet) } }
+        var assigned: [UUID: Int] = [:]
+        if let sql = db as? any SQLDatabase {
+            struct Row: Decodable { var application_id: UUID; var n: Int }
+            let rows = try await sql.raw("""
+                SELECT a.application_id, COUNT(*) AS n FROM grant_assignments a
+                JOIN grant_applications p ON p.id = a.application_id
+                WHERE p.programme_id = \(bind: programme) AND p.round_id = \(bind: round)
+                  AND p.category = \(bind: category.rawValue) AND a.removed_at IS NULL
+                GROUP BY a.application_id
+                """).all(decoding: Row.self)
+            for row in rows { assigned[row.application_id] = row.n }
         }
-        let (assignments, _, _) = try await reviewState(ids, on: db)
         let candidates = apps.map { app in
             RankingCandidate(application: ApplicationID(app.id!.uuidString), round: RoundID(round),
                              category: category, submittedAt: app.submittedAt ?? .distantPast,
@@ -401,7 +419,6 @@ extension GrantsService {
         let byID = Dictionary(uniqueKeysWithValues: apps.map { ($0.id!.uuidString, $0) })
         var rows: [RankingRow] = []
         func row(_ app: ApplicationModel, rank: Int?, score: AggregateScore?) -> RankingRow {
-            let appID = ApplicationID(app.id!.uuidString)
             return RankingRow(
                 rank: rank, applicationID: app.id!, reference: app.reference, title: app.title,
                 companyName: app.companyName, status: ApplicationStatus(rawValue: app.status) ?? .draft,
@@ -409,7 +426,7 @@ extension GrantsService {
                 spread: score?.spread, widelyDisagree: score?.widelyDisagree ?? false,
                 reviewerTotals: score.map { $0.reviewerTotals.sorted { $0.key < $1.key }.map(\.value) } ?? [],
                 sheetsSubmitted: (sheets[app.id!] ?? []).filter(\.isSubmitted).count,
-                reviewersAssigned: assignments.reviewers(of: appID).count)
+                reviewersAssigned: assigned[app.id!] ?? 0)
         }
         for ranking in rankings {
             for ranked in ranking.ranked {

@@ -127,17 +127,31 @@ struct ProgrammeController {
                      label: context.tr("類別", "Category")),
         ])
         let disagreements = rows.filter(\.widelyDisagree).count
+        // The whole list is ranked; the page shows 100 rows at a time.
+        let perPage = 100
+        let pageNumber = min(max(1, Int(q.get("page") ?? "1") ?? 1), max(1, (rows.count + perPage - 1) / perPage))
+        let shown = rows.dropFirst((pageNumber - 1) * perPage).prefix(perPage)
+        var pageLinks: [LinkView] = []
+        let base = "/operator/ranking?round=\(round.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")"
+            + "&category=\(category.rawValue)"
+        if pageNumber > 1 {
+            pageLinks.append(LinkView(href: "\(base)&page=\(pageNumber - 1)", label: context.tr("上一頁", "Previous page")))
+        }
+        if pageNumber * perPage < rows.count {
+            pageLinks.append(LinkView(href: "\(base)&page=\(pageNumber + 1)", label: context.tr("下一頁", "Next page")))
+        }
         var table = BlockView(
             warning: disagreements > 0 ? context.tr(
                 "有 \(disagreements) 件委員評分差距超過 \(stored.settings.disagreementSpread) 分，請於審查會議討論。",
                 "\(disagreements) application(s) have reviewer totals more than \(stored.settings.disagreementSpread) points apart; discuss them at the meeting.") : nil,
             table: TableView(
-                caption: context.tr("依平均總分排序（同分依送件時間）", "By mean total (ties: earlier submission first)"),
+                caption: context.tr("依平均總分排序（同分依送件時間），共 \(rows.count) 件，第 \(pageNumber) 頁",
+                                    "By mean total (ties: earlier submission first); \(rows.count) in all, page \(pageNumber)"),
                 headers: [context.tr("名次", "Rank"), context.tr("案號", "Ref."), context.tr("公司", "Company"),
                           context.tr("主題", "Title"), context.tr("平均", "Mean"), context.tr("各委員總分", "Reviewer totals"),
                           context.tr("差距", "Spread"), context.tr("已評/指派", "Scored/assigned"),
                           context.tr("新創", "Startup"), context.tr("狀態", "Status")],
-                rows: rows.map { row in
+                rows: shown.map { row in
                     RowView(cells: [
                         CellView(text: row.rank.map(String.init) ?? "—"),
                         CellView(text: row.reference, href: "/operator/applications/\(row.applicationID.uuidString)"),
@@ -149,7 +163,8 @@ struct ProgrammeController {
                         CellView(text: row.isStartup ? context.tr("是", "yes") : ""),
                         CellView(text: context.tr(row.status.label) + (row.level.map { " \($0.rawValue)" } ?? "")),
                     ], tone: row.widelyDisagree ? "warn" : nil)
-                }, empty: context.tr("此梯次與類別尚無進入專業審查的申請案。", "No application of this round and category is in review.")))
+                }, empty: context.tr("此梯次與類別尚無進入專業審查的申請案。", "No application of this round and category is in review.")),
+            links: pageLinks)
         if caller.role == .operator {
             table.forms.append(BlockForm(heading: context.tr("自動平均指派", "Assign automatically"), form: FormView(
                 action: "/operator/ranking/assign", submit: context.tr("為尚未足額的申請案指派委員", "Top up reviewers for every application"),
