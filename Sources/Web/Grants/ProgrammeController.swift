@@ -122,9 +122,9 @@ struct ProgrammeController {
                              values: ["round": round, "category": category.rawValue], errors: [])
         let chooser = FormView(action: "/operator/ranking", submit: context.tr("顯示", "Show"), isGet: true, fields: [
             f.select("round", options: stored.settings.rounds.map { ($0.id.rawValue, context.tr($0.label)) },
-                     label: context.tr("梯次", "Round")),
+                     label: context.tr("梯次", "Round"), required: false),
             f.select("category", options: GrantCategory.allCases.map { ($0.rawValue, context.tr($0.zh, $0.en)) },
-                     label: context.tr("類別", "Category")),
+                     label: context.tr("類別", "Category"), required: false),
         ])
         let disagreements = rows.filter(\.widelyDisagree).count
         // The whole list is ranked; the page shows 100 rows at a time.
