@@ -14,6 +14,7 @@ import time
 from email.message import EmailMessage
 from typing import Any
 
+from selenium.common.exceptions import StaleElementReferenceException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.ui import Select, WebDriverWait
@@ -61,7 +62,8 @@ def tax_id_is_valid(tax_id: str) -> bool:
 
 
 def wait(driver: Any, timeout: float = WAIT) -> WebDriverWait:
-    return WebDriverWait(driver, timeout)
+    # A page being replaced while a condition reads it (a form just posted) is normal: read again.
+    return WebDriverWait(driver, timeout, ignored_exceptions=(StaleElementReferenceException,))
 
 
 def open_page(driver: Any, url: str) -> None:
