@@ -363,6 +363,24 @@ struct GrantsServiceTests {
         }
     }
 
+    @Test("running the check again keeps the operator's decisions on rules whose result did not change")
+    func reevaluationKeepsDecisions() async throws {
+        try await GrantsWorld.with { w in
+            let app = try await w.submitted(w.companies[0])
+            var record = try await w.grants.evaluateEligibility(app.id, by: w.operatorCaller, on: w.db)
+            let rule = try #require(record.eligibility?.results.first { $0.rule.isRequirement })
+            let target: EligibilityOutcome = rule.outcome == .fail ? .pass : .fail
+            record = try await w.grants.decideEligibilityRule(
+                app.id, rule: rule.rule, decision: .setOutcome(target), reason: "依佐證文件改判",
+                expectedVersion: record.version, by: w.operatorCaller, on: w.db)
+            record = try await w.grants.evaluateEligibility(app.id, by: w.operatorCaller, on: w.db)
+            let kept = try #require(record.eligibility?.override(for: rule.rule))
+            #expect(kept.outcome == target)
+            #expect(kept.reason == "依佐證文件改判")
+            #expect(record.eligibility?.effectiveOutcome(of: rule.rule) == target)
+        }
+    }
+
     @Test("review: declare before scoring, conflicts remove the assignment, sheets hidden, operator cannot score")
     func review() async throws {
         try await GrantsWorld.with { w in

@@ -112,9 +112,16 @@ extension GrantsService {
             }
             guard let taxID = TaxID(model.taxID) else { throw GrantsFailure.notFound }
             let form = try model.decodedForm()
-            let report = EligibilityEvaluator.evaluate(
+            var report = EligibilityEvaluator.evaluate(
                 taxID, registry: try await registrySnapshot(for: taxID, on: tx),
                 declarations: form.declarations(), on: today)
+            // The operator's earlier decisions carry over where the rule still computes what they
+            // decided on; where the data changed (e.g. after a correction), the rule is open again.
+            if let earlier = try model.eligibility.map({ try GrantsJSON.decode(EligibilityReport.self, from: $0) }) {
+                for decision in earlier.overrides {
+                    if case .success(let kept) = report.applying(decision) { report = kept }
+                }
+            }
             model.eligibility = try GrantsJSON.encode(report)
             if let startup = report.startupPriority { model.isStartup = startup }
             model.version += 1
