@@ -70,9 +70,9 @@ public struct CompanySnapshot: Hashable, Sendable, Codable {
         self.taxIDProof = taxIDProof
     }
 
-    /// SPEC C2.2: established on or after 2018-01-01 (民國107年1月1日).
+    /// SPEC C2.2, with the cut-off the eligibility rule uses; the review's decision may replace it.
     public var isStartup: Bool {
         guard let established else { return false }
-        return established >= ROCDate(gregorianYear: 2018, month: 1, day: 1)!
+        return established >= EligibilityPolicy().startupEstablishedOnOrAfter
     }
 }

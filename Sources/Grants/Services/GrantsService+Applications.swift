@@ -166,17 +166,18 @@ extension GrantsService {
             let before = try model.decodedForm()
             var form = before
             var posted = fields
-            if status == .correctionRequested {
+            // Only a correction has open sections; nil means a draft, where every part may change.
+            let open = status == .correctionRequested
+                ? Set(try GrantsJSON.decode([ApplicationSection].self, from: model.openSections)) : nil
+            if let open {
                 // The page disables the parts a correction does not open, and browsers do not post
                 // disabled fields: an absent field of a locked part means "unchanged", not "emptied".
-                let open = Set(try GrantsJSON.decode([ApplicationSection].self, from: model.openSections))
                 posted = Self.keepingLockedFields(fields, of: before, open: open)
             }
             var errors = form.update(from: posted, at: clock.now(), sourceIP: caller.sourceIP)
             errors += form.problems(for: .draft)
             guard errors.isEmpty else { throw GrantsFailure.invalid(errors) }
-            if status == .correctionRequested {
-                let open = Set(try GrantsJSON.decode([ApplicationSection].self, from: model.openSections))
+            if let open {
                 let outside = form.changedSections(comparedTo: before).subtracting(open)
                 guard outside.isEmpty else {
                     throw GrantsFailure.outsideCorrection(outside.sorted { $0.rawValue < $1.rawValue })
