@@ -1,4 +1,5 @@
 import FluentKit
+import SQLKit
 import Foundation
 import SuanliKit
 
@@ -66,22 +67,28 @@ extension GrantsService {
         async throws -> (rows: [ApplicationSummary], total: Int)
     {
         try Self.require(caller, [.operator, .ministry])
-        let query = ApplicationModel.query(on: db).filter(\.$status != ApplicationStatus.draft.rawValue)
-        if let status = filter.status { query.filter(\.$status == status.rawValue) }
-        if let round = filter.roundID { query.filter(\.$roundID == round) }
-        if let category = filter.category { query.filter(\.$category == category.rawValue) }
-        if let search = filter.search?.trimmingWhitespace(), !search.isEmpty {
-            query.group(.or) { group in
-                group.filter(\.$reference == search).filter(\.$taxID == search)
-                    .filter(\.$companyName, .custom("LIKE"), "%\(Self.escapeLike(search))%")
-                    .filter(\.$title, .custom("LIKE"), "%\(Self.escapeLike(search))%")
+        let sql = try Self.sql(db)
+        func filtered(_ builder: SQLSelectBuilder) -> SQLSelectBuilder {
+            builder.where("status", .notEqual, ApplicationStatus.draft.rawValue)
+            if let status = filter.status { builder.where("status", .equal, status.rawValue) }
+            if let round = filter.roundID { builder.where("round_id", .equal, round) }
+            if let category = filter.category { builder.where("category", .equal, category.rawValue) }
+            if let search = filter.search?.trimmingWhitespace(), !search.isEmpty {
+                let pattern = "%\(Self.escapeLike(search))%"
+                builder.where(group: { group in
+                    group.where("reference", .equal, search).orWhere("tax_id", .equal, search)
+                        .orWhere("company_name", .like, pattern).orWhere("title", .like, pattern)
+                })
             }
+            return builder
         }
-        let total = try await query.count()
-        let rows = try await query
-            .sort(\.$submittedAt, .ascending).sort(\.$reference)
-            .range(lower: (filter.page - 1) * filter.perPage, upper: filter.page * filter.perPage)
-            .all().map(\.summary)
+        struct Count: Decodable { var n: Int }
+        let total = try await filtered(sql.select().column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n")
+            .from(ApplicationModel.schema)).first(decoding: Count.self)?.n ?? 0
+        let rows = try await filtered(sql.select().columns(ApplicationSummary.columns).from(ApplicationModel.schema))
+            .orderBy("submitted_at", .ascending).orderBy("reference", .ascending)
+            .limit(filter.perPage).offset((filter.page - 1) * filter.perPage)
+            .all().map(ApplicationSummary.init(row:))
         return (rows, total)
     }
 
