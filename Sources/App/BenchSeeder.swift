@@ -176,8 +176,7 @@ public struct BenchSeeder: Sendable {
                         stored.id = UUID()
                         stored.applicationID = id
                         stored.reviewerUserID = reviewer
-                        stored.sheet = try Self.json(sheet)
-                        stored.submittedAt = sheet.submittedAt
+                        try stored.store(sheet)
                         stored.version = 1
                         sheets.append(stored)
                         sheetCount += 1

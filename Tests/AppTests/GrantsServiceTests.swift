@@ -5,6 +5,7 @@ import Foundation
 import Grants
 import Identity
 import Notify
+import SQLKit
 import SuanliKit
 import Testing
 
@@ -467,6 +468,15 @@ struct GrantsServiceTests {
                                                      by: w.operatorCaller, on: w.db)
             let ranked = ranking.filter { $0.rank != nil }
             #expect(ranked.map(\.applicationID) == [b.id, a.id])
+            // The ranking reads each sheet's scoring line; sheets written before that column existed
+            // (NULL) are read from their JSON, and rank the same.
+            let sql = try #require(w.db as? any SQLDatabase)
+            struct Line: Decodable { var scoring: String? }
+            let lines = try await sql.raw("SELECT scoring FROM grant_score_sheets").all(decoding: Line.self)
+            #expect(!lines.isEmpty && lines.allSatisfy { $0.scoring?.contains("|") == true }, "\(lines)")
+            try await sql.raw("UPDATE grant_score_sheets SET scoring = NULL").run()
+            #expect(try await w.grants.ranking(programme: w.programme.id, round: "2026-R1", category: .inference,
+                                               by: w.operatorCaller, on: w.db) == ranking)
 
             // Inference: passing the professional review approves; the ministry awards.
             let approvedB = try await w.grants.approve(b.id, level: .l2, expectedVersion: try await w.current(b.id).version,

@@ -50,6 +50,33 @@ public enum BonusItem: Hashable, Sendable, Codable {
         }
     }
 
+    /// A short stable code, e.g. "openModel" or "registration:dataEconomy" (the stored scoring line).
+    public var code: String {
+        switch self {
+        case .fieldSiteMOU: "fieldSiteMOU"
+        case .productisationMaterial: "productisationMaterial"
+        case .openDataset: "openDataset"
+        case .openModel: "openModel"
+        case .openCode: "openCode"
+        case .registration(let kind): "registration:" + kind.rawValue
+        }
+    }
+
+    public init?(code: String) {
+        switch code {
+        case "fieldSiteMOU": self = .fieldSiteMOU
+        case "productisationMaterial": self = .productisationMaterial
+        case "openDataset": self = .openDataset
+        case "openModel": self = .openModel
+        case "openCode": self = .openCode
+        default:
+            guard code.hasPrefix("registration:"),
+                  let kind = CapabilityRegistration(rawValue: String(code.dropFirst("registration:".count)))
+            else { return nil }
+            self = .registration(kind)
+        }
+    }
+
     public var label: Bilingual {
         switch self {
         case .fieldSiteMOU:

@@ -126,7 +126,8 @@ public struct StatisticsTally: Hashable, Sendable {
 extension ApplicationFact {
     /// Trimmed, non-empty and each once, so a form that sent "製造" twice still counts one application.
     static func domainKeys(_ domains: [String]) -> Set<String> {
-        Set(domains.map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }.filter { !$0.isEmpty })
+        // SuanliKit's trim, not Foundation's: bridging through NSString was half the statistics page's time.
+        Set(domains.map { $0.trimmingWhitespace() }.filter { !$0.isEmpty })
     }
 }
 

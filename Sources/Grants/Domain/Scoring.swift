@@ -61,6 +61,47 @@ public struct ScoreSheet: Hashable, Sendable, Codable {
         guard !overallComment.isBlankAfterTrimming else { throw .overallCommentRequired }
         submittedAt = now
     }
+
+    /// The scores and granted bonus items on one line, e.g. `dataset=62,importance=65|openModel`:
+    /// what a round's ranking reads of each sheet. Decoding thousands of sheets' JSON (comments
+    /// included) was most of the ranking's time (bench/grants_bench.py, issue 3).
+    public var scoringLine: String {
+        let scores = self.scores.map { "\($0.key.rawValue)=\($0.value)" }.sorted().joined(separator: ",")
+        return scores + "|" + grantedBonus.map(\.code).sorted().joined(separator: ",")
+    }
+
+    /// A sheet for aggregation from its scoring line; its comments are empty. Nil when the line is
+    /// malformed (the caller then reads the whole sheet).
+    public init?(scoringLine line: String, application: ApplicationID, reviewer: ReviewerID, submittedAt: Date?) {
+        self.init(application: application, reviewer: reviewer)
+        // Read as UTF-8 bytes: splitting `String`s by `Character` cost more than the rest of the ranking.
+        let bytes = Array(line.utf8)
+        guard let bar = bytes.firstIndex(of: UInt8(ascii: "|")),
+              !bytes[(bar + 1)...].contains(UInt8(ascii: "|")) else { return nil }
+        for pair in bytes[..<bar].split(separator: UInt8(ascii: ",")) {
+            guard let equals = pair.firstIndex(of: UInt8(ascii: "=")),
+                  let key = CriterionKey(rawValue: String(decoding: pair[..<equals], as: UTF8.self)),
+                  let value = Self.decimal(pair[(equals + 1)...]), Self.scoreRange.contains(value), scores[key] == nil
+            else { return nil }
+            scores[key] = value
+        }
+        for code in bytes[(bar + 1)...].split(separator: UInt8(ascii: ",")) {
+            guard let item = BonusItem(code: String(decoding: code, as: UTF8.self)) else { return nil }
+            grantedBonus.insert(item)
+        }
+        self.submittedAt = submittedAt
+    }
+
+    /// A small unsigned decimal (1–3 digits), or nil.
+    private static func decimal(_ digits: ArraySlice<UInt8>) -> Int? {
+        guard (1...3).contains(digits.count) else { return nil }
+        var value = 0
+        for byte in digits {
+            guard (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte) else { return nil }
+            value = value * 10 + Int(byte - UInt8(ascii: "0"))
+        }
+        return value
+    }
 }
 
 /// A sheet's weighted total, kept exact until it is shown. Σ(score × weight in basis points) is the

@@ -340,8 +340,7 @@ extension GrantsService {
                 row2.reviewerUserID = caller.userID
                 row2.version = 0
             }
-            row2.sheet = try GrantsJSON.encode(sheet)
-            row2.submittedAt = sheet.submittedAt
+            try row2.store(sheet)
             row2.version += 1
             try await row2.save(on: tx)
             try await record(entry.submit ? "grants.review.submitted" : "grants.review.saved",
@@ -380,65 +379,97 @@ extension GrantsService {
         let stored = try await self.programme(programme, on: db)
         let reviewStatuses: [ApplicationStatus] = [.professionalReview, .reviewMeeting, .approved, .awarded, .rejected]
         // List columns only, submitted sheets only (the only ones that count), assignment counts
-        // grouped in the database: a round of thousands stays one screenful of work.
-        let apps = try await ApplicationModel.query(on: db).filter(\.$programmeID == programme)
-            .filter(\.$roundID == round).filter(\.$category == category.rawValue)
-            .filter(\.$status ~~ reviewStatuses.map(\.rawValue))
-            .field(\.$id).field(\.$reference).field(\.$title).field(\.$companyName).field(\.$status)
-            .field(\.$level).field(\.$isStartup).field(\.$submittedAt).all()
+        // grouped in the database, read through SQLKit rather than Fluent models (see
+        // ApplicationSummary+SQL.swift): a round of thousands stays one screenful of work.
+        let sql = try Self.sql(db)
+        let apps = try await sql.select().columns(ApplicationSummary.columns).from(ApplicationModel.schema)
+            .where("programme_id", .equal, programme).where("round_id", .equal, round)
+            .where("category", .equal, category.rawValue).where("status", .in, reviewStatuses.map(\.rawValue))
+            .all().map(ApplicationSummary.init(row:))
         guard !apps.isEmpty else { return [] }
-        let ids = Set(apps.map { $0.id! })
-        let sheetRows = try await ScoreSheetModel.query(on: db).filter(\.$submittedAt != nil)
-            .join(ApplicationModel.self, on: \ScoreSheetModel.$applicationID == \ApplicationModel.$id)
-            .filter(ApplicationModel.self, \.$programmeID == programme).filter(ApplicationModel.self, \.$roundID == round)
-            .filter(ApplicationModel.self, \.$category == category.rawValue)
-            .field(\.$id).field(\.$applicationID).field(\.$sheet).all()
-        let sheets = try Dictionary(grouping: sheetRows.filter { ids.contains($0.applicationID) }, by: \.applicationID)
-            .mapValues { try $0.map { try GrantsJSON.decode(ScoreSheet.self, from: $0.sheet) } }
-        var assigned: [UUID: Int] = [:]
-        if let sql = db as? any SQLDatabase {
-            struct Row: Decodable { var application_id: UUID; var n: Int }
-            let rows = try await sql.raw("""
-                SELECT a.application_id, COUNT(*) AS n FROM grant_assignments a
-                JOIN grant_applications p ON p.id = a.application_id
-                WHERE p.programme_id = \(bind: programme) AND p.round_id = \(bind: round)
-                  AND p.category = \(bind: category.rawValue) AND a.removed_at IS NULL
-                GROUP BY a.application_id
-                """).all(decoding: Row.self)
-            for row in rows { assigned[row.application_id] = row.n }
+        let ids = Set(apps.map(\.id))
+        struct SheetRow {
+            var application_id: UUID
+            var reviewer_user_id: UUID
+            var scoring: String?
+            var sheet: String?
+            var submitted_at: Date?
         }
+        // The scoring line, and the whole JSON only for sheets written before that column existed.
+        // Columns are read by name, not through a Decodable row (that costs a Codable walk a row).
+        let sheetRows = try await sql.raw("""
+            SELECT s.application_id, s.reviewer_user_id, s.scoring, s.submitted_at,
+                   CASE WHEN s.scoring IS NULL THEN s.sheet END AS sheet
+            FROM grant_score_sheets s JOIN grant_applications p ON p.id = s.application_id
+            WHERE s.submitted_at IS NOT NULL AND p.programme_id = \(bind: programme) AND p.round_id = \(bind: round)
+              AND p.category = \(bind: category.rawValue)
+            """).all().map { row in
+                SheetRow(application_id: try row.decode(column: "application_id", as: UUID.self),
+                         reviewer_user_id: try row.decode(column: "reviewer_user_id", as: UUID.self),
+                         scoring: try row.decode(column: "scoring", as: String?.self),
+                         sheet: try row.decode(column: "sheet", as: String?.self),
+                         submitted_at: try row.decode(column: "submitted_at", as: Date?.self))
+            }
+        struct SheetJSON: Decodable { var sheet: String }
+        var sheets: [UUID: [ScoreSheet]] = [:]
+        for row in sheetRows where ids.contains(row.application_id) {
+            if let line = row.scoring,
+               let sheet = ScoreSheet(scoringLine: line, application: ApplicationID(row.application_id.uuidString),
+                                      reviewer: ReviewerID(row.reviewer_user_id.uuidString), submittedAt: row.submitted_at) {
+                sheets[row.application_id, default: []].append(sheet)
+                continue
+            }
+            var json = row.sheet
+            if json == nil {
+                json = try await sql.select().column("sheet").from(ScoreSheetModel.schema)
+                    .where("application_id", .equal, row.application_id)
+                    .where("reviewer_user_id", .equal, row.reviewer_user_id).first(decoding: SheetJSON.self)?.sheet
+            }
+            guard let json else { continue }
+            sheets[row.application_id, default: []].append(try GrantsJSON.decode(ScoreSheet.self, from: json))
+        }
+        var assigned: [UUID: Int] = [:]
+        struct Row: Decodable { var application_id: UUID; var n: Int }
+        let rows = try await sql.raw("""
+            SELECT a.application_id, COUNT(*) AS n FROM grant_assignments a
+            JOIN grant_applications p ON p.id = a.application_id
+            WHERE p.programme_id = \(bind: programme) AND p.round_id = \(bind: round)
+              AND p.category = \(bind: category.rawValue) AND a.removed_at IS NULL
+            GROUP BY a.application_id
+            """).all(decoding: Row.self)
+        for row in rows { assigned[row.application_id] = row.n }
         let candidates = apps.map { app in
-            RankingCandidate(application: ApplicationID(app.id!.uuidString), round: RoundID(round),
+            RankingCandidate(application: ApplicationID(app.id.uuidString), round: RoundID(round),
                              category: category, submittedAt: app.submittedAt ?? .distantPast,
-                             sheets: sheets[app.id!] ?? [])
+                             sheets: sheets[app.id] ?? [])
         }
         let rankings = try GrantsError.lift { () throws(GrantsError) in
             try Ranking.rank(candidates, rubrics: [category: stored.settings.rubric(for: category)],
                              bonus: stored.settings.bonus, disagreementSpread: stored.settings.disagreementSpread)
         }
-        let byID = Dictionary(uniqueKeysWithValues: apps.map { ($0.id!.uuidString, $0) })
-        var rows: [RankingRow] = []
-        func row(_ app: ApplicationModel, rank: Int?, score: AggregateScore?) -> RankingRow {
+        let byID = Dictionary(uniqueKeysWithValues: apps.map { ($0.id.uuidString, $0) })
+        var result: [RankingRow] = []
+        func row(_ app: ApplicationSummary, rank: Int?, score: AggregateScore?) -> RankingRow {
             return RankingRow(
-                rank: rank, applicationID: app.id!, reference: app.reference, title: app.title,
-                companyName: app.companyName, status: ApplicationStatus(rawValue: app.status) ?? .draft,
-                level: app.level.flatMap(GrantLevel.init(rawValue:)), isStartup: app.isStartup, mean: score?.mean,
+                rank: rank, applicationID: app.id, reference: app.reference, title: app.title,
+                companyName: app.companyName, status: app.status,
+                level: app.level, isStartup: app.isStartup, mean: score?.mean,
                 spread: score?.spread, widelyDisagree: score?.widelyDisagree ?? false,
                 reviewerTotals: score.map { $0.reviewerTotals.sorted { $0.key < $1.key }.map(\.value) } ?? [],
-                sheetsSubmitted: (sheets[app.id!] ?? []).filter(\.isSubmitted).count,
-                reviewersAssigned: assigned[app.id!] ?? 0)
+                sheetsSubmitted: (sheets[app.id] ?? []).filter(\.isSubmitted).count,
+                reviewersAssigned: assigned[app.id] ?? 0)
         }
         for ranking in rankings {
             for ranked in ranking.ranked {
                 if let app = byID[ranked.application.rawValue] {
-                    rows.append(row(app, rank: ranked.rank, score: ranked.score))
+                    result.append(row(app, rank: ranked.rank, score: ranked.score))
                 }
             }
             for unscored in ranking.unscored {
-                if let app = byID[unscored.rawValue] { rows.append(row(app, rank: nil, score: nil)) }
+                if let app = byID[unscored.rawValue] { result.append(row(app, rank: nil, score: nil)) }
             }
         }
-        return rows
+        return result
     }
 
     // MARK: Decisions (SPEC C4.1, C4.4)

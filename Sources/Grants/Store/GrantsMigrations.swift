@@ -4,6 +4,6 @@ import FluentKit
 public enum GrantsMigrations {
     public static var all: [any Migration] {
         [CreateGrantProgrammes(), CreateGrantApplications(), CreateGrantReviews(), CreateGrantProjects(),
-         CreateRegistry(), CreateWorkerLeases(), AddGrantsIndexes()]
+         CreateRegistry(), CreateWorkerLeases(), AddGrantsIndexes(), AddScoreSheetScoring()]
     }
 }

@@ -125,10 +125,20 @@ public final class ScoreSheetModel: Model, @unchecked Sendable {
     @Field(key: "reviewer_user_id") public var reviewerUserID: UUID
     /// `ScoreSheet` as JSON.
     @Field(key: "sheet") public var sheet: String
+    /// `ScoreSheet.scoringLine`: the scores and bonus the ranking reads without decoding the JSON.
+    /// Nil on sheets written before the column existed; the ranking then reads `sheet`.
+    @OptionalField(key: "scoring") public var scoring: String?
     @OptionalField(key: "submitted_at") public var submittedAt: Date?
     @Field(key: "version") public var version: Int
     @Timestamp(key: "updated_at", on: .update) public var updatedAt: Date?
     public init() {}
+
+    /// Writes the sheet and the columns derived from it, in one place so they always agree.
+    public func store(_ sheet: ScoreSheet) throws {
+        self.sheet = try GrantsJSON.encode(sheet)
+        scoring = sheet.scoringLine
+        submittedAt = sheet.submittedAt
+    }
 }
 
 public final class ProjectModel: Model, @unchecked Sendable {
