@@ -86,6 +86,8 @@ public struct TaxID: Hashable, Sendable, CustomStringConvertible, Codable {
 extension String {
     /// Trims ASCII and full-width whitespace, which pasted Chinese text often carries.
     public func trimmingWhitespace() -> String {
+        guard let head = unicodeScalars.first, let tail = unicodeScalars.last else { return self }
+        if !head.properties.isWhitespace && !tail.properties.isWhitespace { return self }
         var scalars = Substring(self).unicodeScalars
         while let first = scalars.first, first.properties.isWhitespace { scalars.removeFirst() }
         while let last = scalars.last, last.properties.isWhitespace { scalars.removeLast() }

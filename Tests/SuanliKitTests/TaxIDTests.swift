@@ -84,3 +84,12 @@ import Testing
         }
     }
 }
+
+/// `trimmingWhitespace`: ASCII and full-width spaces and line breaks at either end, nothing inside.
+@Suite struct TrimmingWhitespaceTests {
+    @Test(arguments: [("  製造\u{3000}", "製造"), ("\n\t", ""), ("", ""), ("製 造", "製 造"), ("a", "a"),
+                      ("\u{3000}\u{3000}智慧 製造\r\n", "智慧 製造"), ("x ", "x"), (" x", "x")])
+    func trims(_ text: String, _ expected: String) {
+        #expect(text.trimmingWhitespace() == expected)
+    }
+}
