@@ -1,4 +1,5 @@
 @testable import Grants
+import SuanliKit
 import PropertyBased
 import Testing
 

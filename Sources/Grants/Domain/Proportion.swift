@@ -1,3 +1,5 @@
+import SuanliKit
+
 /// A share kept as an exact fraction (ARCHITECTURE: no floating point for counts) and turned into a
 /// percentage only when shown, e.g. an approval rate of 1 in 3 is 1/3 and reads "33.3%".
 public struct Proportion: Hashable, Sendable, CustomStringConvertible {

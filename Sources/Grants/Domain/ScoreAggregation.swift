@@ -1,3 +1,5 @@
+import SuanliKit
+
 /// Scores of one application across its reviewers (SPEC C4.4): the mean of the reviewers' totals,
 /// and a warning when they disagree widely, so the meeting looks at that application again.
 public struct AggregateScore: Hashable, Sendable {

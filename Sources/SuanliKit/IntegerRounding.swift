@@ -1,4 +1,4 @@
-/// The only three ways Grants turns a ratio into an integer (ARCHITECTURE "Rules that hold
+/// The only three ways Suanli turns a ratio into an integer (ARCHITECTURE "Rules that hold
 /// everywhere": every rounding rule is written once, named and tested). Amounts here are never
 /// negative — a negative amount is a bug upstream, so it traps instead of rounding the wrong way.
 public enum IntegerRounding: Sendable {

@@ -1,4 +1,4 @@
-@testable import Grants
+@testable import SuanliKit
 import PropertyBased
 import Testing
 
