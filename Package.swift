@@ -104,6 +104,16 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // Point accounts: append-only entries, reservations, daily roll-ups (SPEC C1.4, C1.5, C5.6).
+        .target(
+            name: "Ledger",
+            dependencies: [
+                "SuanliKit", "Compliance",
+                .product(name: "FluentKit", package: "fluent-kit"),
+                .product(name: "SQLKit", package: "sql-kit"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         // Portal pages, layout, i18n (zh-TW first, en), charts.
         .target(
             name: "Web",
@@ -132,7 +142,7 @@ let package = Package(
         .target(
             name: "App",
             dependencies: [
-                "SuanliKit", "Identity", "Notify", "Compliance", "Web", "API", "Grants",
+                "SuanliKit", "Identity", "Notify", "Compliance", "Web", "API", "Grants", "Ledger",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "FluentKit", package: "fluent-kit"),
                 .product(name: "FluentSQLiteDriver", package: "fluent-sqlite-driver"),
@@ -167,9 +177,14 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(
+            name: "LedgerTests",
+            dependencies: ["Ledger", "SuanliKit", .product(name: "PropertyBased", package: "swift-property-based")],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
             name: "AppTests",
             dependencies: [
-                "App", "API", "SuanliKit", "Identity", "Notify", "Compliance", "Grants", "Web",
+                "App", "API", "SuanliKit", "Identity", "Notify", "Compliance", "Grants", "Ledger", "Web",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "FluentKit", package: "fluent-kit"),
