@@ -160,7 +160,7 @@ let package = Package(
         .executableTarget(
             name: "suanli",
             dependencies: [
-                "App", "Identity", "Compliance", "SuanliKit", "Grants",
+                "App", "Identity", "Compliance", "SuanliKit", "Grants", "Ledger",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],

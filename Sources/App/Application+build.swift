@@ -6,6 +6,7 @@ import Foundation
 import Grants
 import Hummingbird
 import Identity
+import Ledger
 import Logging
 import Notify
 import ServiceLifecycle
@@ -21,6 +22,7 @@ public struct Suanli: Sendable {
     public let services: PortalServices
     public let mailDelivery: MailDeliveryService
     public let grantsWorker: GrantsWorker
+    public let ledger: LedgerService
     public let secrets: SecretBox
     public let logger: Logger
 
@@ -59,7 +61,8 @@ public struct Suanli: Sendable {
             let grantsWorker = GrantsWorker(grants: grants, database: { [database] in database.db },
                                             interval: .seconds(config.workerPollSeconds), logger: logger)
             return Suanli(config: config, database: database, services: services, mailDelivery: mailDelivery,
-                          grantsWorker: grantsWorker, secrets: secrets, logger: logger)
+                          grantsWorker: grantsWorker, ledger: LedgerService(clock: clock, audit: audit),
+                          secrets: secrets, logger: logger)
         } catch {
             await database.shutdown()
             throw error

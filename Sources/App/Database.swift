@@ -4,6 +4,7 @@ import FluentPostgresDriver
 import FluentSQLiteDriver
 import Foundation
 import Grants
+import Ledger
 import Identity
 import Logging
 import NIOCore
@@ -25,6 +26,7 @@ public final class DatabaseHandle: Sendable {
     /// Every migration, in order. Later contexts append theirs here.
     public static var allMigrations: [any Migration] {
         ComplianceMigrations.all + IdentityMigrations.all + NotifyMigrations.all + GrantsMigrations.all
+            + LedgerMigrations.all
     }
 
     public init(config: AppConfig, logger: Logger) throws {

@@ -3,6 +3,7 @@ import ArgumentParser
 import Compliance
 import Foundation
 import Grants
+import Ledger
 import Identity
 import SuanliKit
 
@@ -142,6 +143,42 @@ struct AuditCommand: AsyncParsableCommand {
             await suanli.database.shutdown()
             print(result.summary)
             if !result.isIntact { throw ExitCode(2) }
+        }
+    }
+}
+
+struct LedgerCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "ledger", abstract: "The point ledger.", subcommands: [Verify.self])
+
+    struct Verify: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Replay every account's entries through the ledger's rules and compare with the stored balances.",
+            discussion: "Exit status 0 when every balance, hold and daily roll-up reconciles with the entries, 2 otherwise.")
+        @OptionGroup var options: CommonOptions
+        @Flag(help: "Print the result as JSON.") var json = false
+
+        func run() async throws {
+            let suanli = try await Suanli.boot(config: try await options.config(), migrate: false)
+            let result: LedgerVerification
+            do {
+                result = try await suanli.ledger.verify(on: suanli.database.db)
+            } catch {
+                await suanli.database.shutdown()
+                throw error
+            }
+            await suanli.database.shutdown()
+            if json {
+                let object: [String: Any] = ["accounts": result.accounts, "entries": result.entries,
+                                             "clean": result.isClean, "problems": result.problems]
+                let data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])
+                print(String(decoding: data, as: UTF8.self))
+            } else {
+                print("ledger: \(result.accounts) account(s), \(result.entries) entries — "
+                      + (result.isClean ? "every balance reconciles" : "\(result.problems.count) problem(s):"))
+                for problem in result.problems { print("  " + problem) }
+            }
+            if !result.isClean { throw ExitCode(2) }
         }
     }
 }

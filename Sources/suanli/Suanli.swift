@@ -8,7 +8,7 @@ struct SuanliCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "suanli",
         abstract: "Suanli 算力平台 — AI compute grants and the AI Toolbox marketplace.",
-        subcommands: [Serve.self, Migrate.self, Demo.self, Admin.self, AuditCommand.self],
+        subcommands: [Serve.self, Migrate.self, Demo.self, Admin.self, AuditCommand.self, LedgerCommand.self],
         defaultSubcommand: Serve.self)
 
     static func main() async {
