@@ -176,7 +176,7 @@ public struct BenchSeeder: Sendable {
                         stored.id = UUID()
                         stored.applicationID = id
                         stored.reviewerUserID = reviewer
-                        try stored.store(sheet)
+                        try stored.store(sheet, rubric: rubric, bonus: programme.settings.bonus)
                         stored.version = 1
                         sheets.append(stored)
                         sheetCount += 1

@@ -468,12 +468,19 @@ struct GrantsServiceTests {
                                                      by: w.operatorCaller, on: w.db)
             let ranked = ranking.filter { $0.rank != nil }
             #expect(ranked.map(\.applicationID) == [b.id, a.id])
-            // The ranking reads each sheet's scoring line; sheets written before that column existed
-            // (NULL) are read from their JSON, and rank the same.
+            #expect(ranked.allSatisfy { $0.sheetsSubmitted == w.reviewers.count && $0.reviewerTotals.count == w.reviewers.count })
+            // The ranking sums each submitted sheet's stored figures in the database; without them it
+            // works the sheets out from their scoring line, and without that from their JSON (sheets
+            // written before those columns existed, or after a rubric amendment) — same ranking each way.
             let sql = try #require(w.db as? any SQLDatabase)
-            struct Line: Decodable { var scoring: String? }
-            let lines = try await sql.raw("SELECT scoring FROM grant_score_sheets").all(decoding: Line.self)
-            #expect(!lines.isEmpty && lines.allSatisfy { $0.scoring?.contains("|") == true }, "\(lines)")
+            struct Stored: Decodable { var scoring: String?; var total_exact: Int?; var heaviest_score: Int? }
+            let stored = try await sql.raw("SELECT scoring, total_exact, heaviest_score FROM grant_score_sheets")
+                .all(decoding: Stored.self)
+            #expect(!stored.isEmpty && stored.allSatisfy {
+                $0.scoring?.contains("|") == true && $0.total_exact != nil && $0.heaviest_score != nil }, "\(stored)")
+            try await sql.raw("UPDATE grant_score_sheets SET total_exact = NULL, heaviest_score = NULL").run()
+            #expect(try await w.grants.ranking(programme: w.programme.id, round: "2026-R1", category: .inference,
+                                               by: w.operatorCaller, on: w.db) == ranking)
             try await sql.raw("UPDATE grant_score_sheets SET scoring = NULL").run()
             #expect(try await w.grants.ranking(programme: w.programme.id, round: "2026-R1", category: .inference,
                                                by: w.operatorCaller, on: w.db) == ranking)

@@ -15,6 +15,24 @@ import Testing
         S.sheet(app, reviewer, Array(repeating: score, count: 6), bonus: bonus)
     }
 
+    /// The store keeps each submitted sheet's figures and the ranking aggregates those; it must give
+    /// exactly what aggregating the sheets gives.
+    @Test func aggregatingStoredFiguresEqualsAggregatingSheets() async {
+        let bonusItems = BonusItem.available(for: .training)
+        await propertyCheck(count: 200, input: Gen.int(in: 0...100).array(of: 6).array(of: 1...5),
+                            Gen.int(in: 0...((1 << bonusItems.count) - 1))) { scoreSets, mask in
+            let sheets = scoreSets.enumerated().map { index, scores in
+                let bonus = bonusItems.enumerated().filter { (mask >> index) & (1 << $0.offset) != 0 }.map(\.element)
+                return S.sheet("a", ReviewerID("r\(index)"), scores, bonus: bonus)
+            }
+            let figures = try sheets.map { try SheetFigures($0, rubric: Self.rubric, bonus: .standard) }
+            let fromSheets = try Self.aggregate("a", sheets)
+            let fromFigures = ScoreAggregation.aggregate(application: "a", figures: figures.shuffled())
+            #expect(fromSheets == fromFigures)
+        }
+        #expect(ScoreAggregation.aggregate(application: "a", figures: []) == nil)
+    }
+
     static func aggregate(
         _ app: ApplicationID, _ sheets: [ScoreSheet], rubric: Rubric = rubric,
         spread: Score = ScoreAggregation.defaultDisagreementSpread
@@ -39,7 +57,7 @@ import Testing
         ])
         let two = [S.sheet("a", "r1", [1, 0, 0], rubric: thirds), S.sheet("a", "r2", [0, 0, 1], rubric: thirds)]
         let pair = try #require(try Self.aggregate("a", two, rubric: thirds))
-        #expect(pair.mean == Score(hundredths: 33) && pair.reviewerTotals["r2"] == Score(hundredths: 33))
+        #expect(pair.mean == Score(hundredths: 33) && pair.reviewerTotals == [Score(hundredths: 33), Score(hundredths: 33)])
         // 80, 85, 85 → 83.333… → 83.33; 80, 81, 81 → 80.666… → 80.67 (half-up goes up past the half).
         let three = [Self.flat("b", "r1", 80), Self.flat("b", "r2", 85), Self.flat("b", "r3", 85)]
         #expect(try Self.aggregate("b", three)?.mean == Score(hundredths: 8_333))

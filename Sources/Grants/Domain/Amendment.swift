@@ -42,6 +42,14 @@ public struct Amendment: Hashable, Sendable, Codable {
             case .reviewersPerApplication: Bilingual(zh: "每案審查委員人數", en: "Reviewers per application")
             }
         }
+
+        /// Changes how a sheet's total is worked out (stored sheet figures are then stale).
+        public var changesScoring: Bool {
+            switch self {
+            case .rubric, .bonus: true
+            default: false
+            }
+        }
     }
 
     public var changes: [Change]

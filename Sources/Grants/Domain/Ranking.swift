@@ -15,6 +15,8 @@ public struct RankingCandidate: Hashable, Sendable {
     public var category: GrantCategory
     public var submittedAt: Date
     public var sheets: [ScoreSheet]
+    /// The submitted sheets' figures, when the store already has them (then `sheets` is not read).
+    public var figures: [SheetFigures]?
 
     public init(
         application: ApplicationID, round: RoundID, category: GrantCategory, submittedAt: Date,
@@ -25,6 +27,14 @@ public struct RankingCandidate: Hashable, Sendable {
         self.category = category
         self.submittedAt = submittedAt
         self.sheets = sheets
+    }
+
+    public init(
+        application: ApplicationID, round: RoundID, category: GrantCategory, submittedAt: Date,
+        figures: [SheetFigures]
+    ) {
+        self.init(application: application, round: round, category: category, submittedAt: submittedAt, sheets: [])
+        self.figures = figures
     }
 }
 
@@ -55,9 +65,15 @@ public enum Ranking {
             var scored: [(RankingCandidate, AggregateScore)] = []
             var unscored: [ApplicationID] = []
             for candidate in groups[key]! {
-                let aggregate = try ScoreAggregation.aggregate(
-                    application: candidate.application, sheets: candidate.sheets, rubric: rubric,
-                    bonus: bonus, disagreementSpread: disagreementSpread)
+                let aggregate: AggregateScore?
+                if let figures = candidate.figures {
+                    aggregate = ScoreAggregation.aggregate(application: candidate.application, figures: figures,
+                                                           disagreementSpread: disagreementSpread)
+                } else {
+                    aggregate = try ScoreAggregation.aggregate(
+                        application: candidate.application, sheets: candidate.sheets, rubric: rubric,
+                        bonus: bonus, disagreementSpread: disagreementSpread)
+                }
                 if let aggregate {
                     scored.append((candidate, aggregate))
                 } else {

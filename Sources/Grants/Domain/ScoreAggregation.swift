@@ -4,8 +4,9 @@ import SuanliKit
 /// and a warning when they disagree widely, so the meeting looks at that application again.
 public struct AggregateScore: Hashable, Sendable {
     public let application: ApplicationID
-    /// Each reviewer's published total (with bonus), by reviewer ID.
-    public let reviewerTotals: [ReviewerID: Score]
+    /// Each reviewer's published total (with bonus), lowest first. (Reviewers are not named here: the
+    /// ranking shows the spread of opinion, not who gave which score.)
+    public let reviewerTotals: [Score]
     /// Mean of the reviewers' exact totals, rounded half-up to hundredths once — the mean of the
     /// rounded totals can differ from it by 0.01, and this one is the correct value.
     public let mean: Score
@@ -30,19 +31,49 @@ public enum ScoreAggregation {
     ) throws(GrantsError) -> AggregateScore? {
         let submitted = sheets.filter { $0.isSubmitted && $0.application == application }
         guard !submitted.isEmpty else { return nil }
-        var totals: [ReviewerID: Score] = [:]
-        var exactSum = 0, heaviestSum = 0
+        var reviewers = Set<ReviewerID>()
+        var figures: [SheetFigures] = []
         for sheet in submitted {
-            guard totals[sheet.reviewer] == nil else { throw .duplicateScoreSheet(sheet.reviewer, application) }
-            let total = try rubric.total(of: sheet, bonus: bonus)
-            totals[sheet.reviewer] = total.total
-            exactSum += total.exact
-            heaviestSum += sheet.scores[rubric.heaviest]!
+            guard reviewers.insert(sheet.reviewer).inserted else { throw .duplicateScoreSheet(sheet.reviewer, application) }
+            figures.append(try SheetFigures(sheet, rubric: rubric, bonus: bonus))
         }
-        let mean = Score(hundredths: IntegerRounding.halfUp.divide(exactSum, by: 100 * submitted.count))
-        let spread = totals.values.max()! - totals.values.min()!
+        return aggregate(application: application, figures: figures, disagreementSpread: disagreementSpread)
+    }
+
+    /// The same aggregate from each submitted sheet's figures, as the store keeps them beside the
+    /// sheet (a round's ranking then reads a few integers per application instead of every sheet).
+    public static func aggregate(
+        application: ApplicationID, figures: [SheetFigures], disagreementSpread: Score = defaultDisagreementSpread
+    ) -> AggregateScore? {
+        guard !figures.isEmpty else { return nil }
+        let exactSum = figures.reduce(0) { $0 + $1.exact }
+        let totals = figures.map(\.total).sorted()
+        let mean = Score(hundredths: IntegerRounding.halfUp.divide(exactSum, by: 100 * figures.count))
+        let spread = totals.last! - totals.first!
         return AggregateScore(
             application: application, reviewerTotals: totals, mean: mean, spread: spread,
-            widelyDisagree: spread > disagreementSpread, heaviestCriterionSum: heaviestSum)
+            widelyDisagree: spread > disagreementSpread, heaviestCriterionSum: figures.reduce(0) { $0 + $1.heaviest })
     }
+}
+
+/// What aggregation needs of one submitted sheet: its exact weighted total with bonus (ten-thousandths
+/// of a point), that total as published (hundredths), and its score on the rubric's heaviest criterion.
+/// They depend on the rubric and bonus policy, so a stored copy is dropped when either is amended.
+public struct SheetFigures: Hashable, Sendable {
+    public let exact: Int
+    public let heaviest: Int
+
+    public init(exact: Int, heaviest: Int) {
+        self.exact = exact
+        self.heaviest = heaviest
+    }
+
+    public init(_ sheet: ScoreSheet, rubric: Rubric, bonus: BonusPolicy) throws(GrantsError) {
+        let total = try rubric.total(of: sheet, bonus: bonus)
+        exact = total.exact
+        heaviest = sheet.scores[rubric.heaviest] ?? 0
+    }
+
+    /// The reviewer's total as published: rounded half-up to hundredths, once.
+    public var total: Score { Score(hundredths: IntegerRounding.halfUp.divide(exact, by: 100)) }
 }

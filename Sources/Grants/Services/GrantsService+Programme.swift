@@ -1,4 +1,5 @@
 import FluentKit
+import SQLKit
 import Foundation
 import SuanliKit
 
@@ -118,6 +119,14 @@ extension GrantsService {
             model.settings = try GrantsJSON.encode(amended.settings)
             model.version += 1
             try await model.save(on: tx)
+            if changes.contains(where: \.changesScoring), let sql = tx as? any SQLDatabase {
+                // Stored sheet figures were worked out with the old rubric or bonus points: drop them, and
+                // the ranking works those sheets out again from the sheets themselves.
+                try await sql.raw("""
+                    UPDATE grant_score_sheets SET total_exact = NULL, heaviest_score = NULL
+                    WHERE application_id IN (SELECT id FROM grant_applications WHERE programme_id = \(bind: id))
+                    """).run()
+            }
             try await record("grants.programme.amended", subject: "programme", id: id.uuidString, by: caller,
                              details: ["version": String(amended.version), "reason": amendment.reason,
                                        "changes": changes.map(\.label.en).joined(separator: "; ")], on: tx)

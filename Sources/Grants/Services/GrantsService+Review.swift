@@ -340,7 +340,7 @@ extension GrantsService {
                 row2.reviewerUserID = caller.userID
                 row2.version = 0
             }
-            try row2.store(sheet)
+            try row2.store(sheet, rubric: rubric, bonus: programme.settings.bonus)
             row2.version += 1
             try await row2.save(on: tx)
             try await record(entry.submit ? "grants.review.submitted" : "grants.review.saved",
@@ -373,103 +373,141 @@ extension GrantsService {
     // MARK: Ranking (SPEC C4.4)
 
     /// The ranked list of one round and category, best first, with the disagreement warning.
+    ///
+    /// One query reads each application's list columns with its submitted sheets' figures summed in the
+    /// database (`SheetFigures`: count, exact totals, heaviest-criterion scores) and its assignment
+    /// count, so ranking a round of thousands reads one row per application (issue 3's benchmark).
+    /// Sheets without stored figures (older, or after a rubric amendment) are read and worked out here.
     public func ranking(programme: UUID, round: String, category: GrantCategory, by caller: GrantsCaller,
                         on db: any Database) async throws -> [RankingRow] {
         try Self.require(caller, [.operator, .ministry])
         let stored = try await self.programme(programme, on: db)
         let reviewStatuses: [ApplicationStatus] = [.professionalReview, .reviewMeeting, .approved, .awarded, .rejected]
-        // List columns only, submitted sheets only (the only ones that count), assignment counts
-        // grouped in the database, read through SQLKit rather than Fluent models (see
-        // ApplicationSummary+SQL.swift): a round of thousands stays one screenful of work.
         let sql = try Self.sql(db)
-        let apps = try await sql.select().columns(ApplicationSummary.columns).from(ApplicationModel.schema)
-            .where("programme_id", .equal, programme).where("round_id", .equal, round)
-            .where("category", .equal, category.rawValue).where("status", .in, reviewStatuses.map(\.rawValue))
-            .all().map(ApplicationSummary.init(row:))
-        guard !apps.isEmpty else { return [] }
-        let ids = Set(apps.map(\.id))
-        struct SheetRow {
-            var application_id: UUID
-            var reviewer_user_id: UUID
-            var scoring: String?
-            var sheet: String?
-            var submitted_at: Date?
-        }
-        // The scoring line, and the whole JSON only for sheets written before that column existed.
-        // Columns are read by name, not through a Decodable row (that costs a Codable walk a row).
-        let sheetRows = try await sql.raw("""
-            SELECT s.application_id, s.reviewer_user_id, s.scoring, s.submitted_at,
-                   CASE WHEN s.scoring IS NULL THEN s.sheet END AS sheet
-            FROM grant_score_sheets s JOIN grant_applications p ON p.id = s.application_id
-            WHERE s.submitted_at IS NOT NULL AND p.programme_id = \(bind: programme) AND p.round_id = \(bind: round)
-              AND p.category = \(bind: category.rawValue)
-            """).all().map { row in
-                SheetRow(application_id: try row.decode(column: "application_id", as: UUID.self),
-                         reviewer_user_id: try row.decode(column: "reviewer_user_id", as: UUID.self),
-                         scoring: try row.decode(column: "scoring", as: String?.self),
-                         sheet: try row.decode(column: "sheet", as: String?.self),
-                         submitted_at: try row.decode(column: "submitted_at", as: Date?.self))
-            }
-        struct SheetJSON: Decodable { var sheet: String }
-        var sheets: [UUID: [ScoreSheet]] = [:]
-        for row in sheetRows where ids.contains(row.application_id) {
-            if let line = row.scoring,
-               let sheet = ScoreSheet(scoringLine: line, application: ApplicationID(row.application_id.uuidString),
-                                      reviewer: ReviewerID(row.reviewer_user_id.uuidString), submittedAt: row.submitted_at) {
-                sheets[row.application_id, default: []].append(sheet)
-                continue
-            }
-            var json = row.sheet
-            if json == nil {
-                json = try await sql.select().column("sheet").from(ScoreSheetModel.schema)
-                    .where("application_id", .equal, row.application_id)
-                    .where("reviewer_user_id", .equal, row.reviewer_user_id).first(decoding: SheetJSON.self)?.sheet
-            }
-            guard let json else { continue }
-            sheets[row.application_id, default: []].append(try GrantsJSON.decode(ScoreSheet.self, from: json))
-        }
-        var assigned: [UUID: Int] = [:]
-        struct Row: Decodable { var application_id: UUID; var n: Int }
+        // Each sheet's figures as "exact:heaviest", comma-separated.
+        let pair = "CAST(s.total_exact AS TEXT) || ':' || CAST(s.heaviest_score AS TEXT)"
+        let concat = sql.dialect.name == "postgresql" ? "STRING_AGG(\(pair), ',')" : "GROUP_CONCAT(\(pair), ',')"
+        let statuses = SQLList(reviewStatuses.map { SQLBind($0.rawValue) })
+        let columns = ApplicationSummary.columns.map { "p.\($0)" }.joined(separator: ", ")
         let rows = try await sql.raw("""
-            SELECT a.application_id, COUNT(*) AS n FROM grant_assignments a
-            JOIN grant_applications p ON p.id = a.application_id
+            SELECT \(unsafeRaw: columns), COALESCE(f.sheets, 0) AS sheets, COALESCE(f.missing, 0) AS missing,
+                   f.figures, COALESCE(a.assigned, 0) AS assigned
+            FROM grant_applications p
+            LEFT JOIN (
+                SELECT s.application_id, COUNT(*) AS sheets,
+                       SUM(CASE WHEN s.total_exact IS NULL OR s.heaviest_score IS NULL THEN 1 ELSE 0 END) AS missing,
+                       \(unsafeRaw: concat) AS figures
+                FROM grant_score_sheets s JOIN grant_applications q ON q.id = s.application_id
+                WHERE s.submitted_at IS NOT NULL AND q.programme_id = \(bind: programme)
+                  AND q.round_id = \(bind: round) AND q.category = \(bind: category.rawValue)
+                  AND q.status IN (\(statuses))
+                GROUP BY s.application_id
+            ) f ON f.application_id = p.id
+            LEFT JOIN (
+                SELECT x.application_id, COUNT(*) AS assigned
+                FROM grant_assignments x JOIN grant_applications q ON q.id = x.application_id
+                WHERE x.removed_at IS NULL AND q.programme_id = \(bind: programme)
+                  AND q.round_id = \(bind: round) AND q.category = \(bind: category.rawValue)
+                  AND q.status IN (\(statuses))
+                GROUP BY x.application_id
+            ) a ON a.application_id = p.id
             WHERE p.programme_id = \(bind: programme) AND p.round_id = \(bind: round)
-              AND p.category = \(bind: category.rawValue) AND a.removed_at IS NULL
-            GROUP BY a.application_id
-            """).all(decoding: Row.self)
-        for row in rows { assigned[row.application_id] = row.n }
-        let candidates = apps.map { app in
-            RankingCandidate(application: ApplicationID(app.id.uuidString), round: RoundID(round),
-                             category: category, submittedAt: app.submittedAt ?? .distantPast,
-                             sheets: sheets[app.id] ?? [])
+              AND p.category = \(bind: category.rawValue) AND p.status IN (\(statuses))
+            """).all()
+        struct Read {
+            var app: ApplicationSummary
+            var sheets: Int
+            var missing: Int
+            var figures: [SheetFigures]?
+            var assigned: Int
+        }
+        var reads: [Read] = []
+        reads.reserveCapacity(rows.count)
+        for row in rows {
+            let sheets = try row.decode(column: "sheets", as: Int.self)
+            let missing = try row.decode(column: "missing", as: Int.self)
+            var figures: [SheetFigures]? = sheets == 0 ? [] : nil
+            if sheets > 0 && missing == 0 {
+                figures = Self.figures(try row.decode(column: "figures", as: String?.self) ?? "")
+            }
+            reads.append(Read(app: try ApplicationSummary(row: row), sheets: sheets, missing: missing,
+                              figures: figures, assigned: try row.decode(column: "assigned", as: Int.self)))
+        }
+        guard !reads.isEmpty else { return [] }
+        let sheets = try await sheetsWithoutFigures(reads.filter { $0.figures == nil }.map(\.app.id), on: sql)
+        let candidates = reads.map { read in
+            let application = ApplicationID(read.app.id.uuidString)
+            let submittedAt = read.app.submittedAt ?? .distantPast
+            if let figures = read.figures {
+                return RankingCandidate(application: application, round: RoundID(round), category: category,
+                                        submittedAt: submittedAt, figures: figures)
+            }
+            return RankingCandidate(application: application, round: RoundID(round), category: category,
+                                    submittedAt: submittedAt, sheets: sheets[read.app.id] ?? [])
         }
         let rankings = try GrantsError.lift { () throws(GrantsError) in
             try Ranking.rank(candidates, rubrics: [category: stored.settings.rubric(for: category)],
                              bonus: stored.settings.bonus, disagreementSpread: stored.settings.disagreementSpread)
         }
-        let byID = Dictionary(uniqueKeysWithValues: apps.map { ($0.id.uuidString, $0) })
-        var result: [RankingRow] = []
-        func row(_ app: ApplicationSummary, rank: Int?, score: AggregateScore?) -> RankingRow {
-            return RankingRow(
-                rank: rank, applicationID: app.id, reference: app.reference, title: app.title,
-                companyName: app.companyName, status: app.status,
-                level: app.level, isStartup: app.isStartup, mean: score?.mean,
-                spread: score?.spread, widelyDisagree: score?.widelyDisagree ?? false,
-                reviewerTotals: score.map { $0.reviewerTotals.sorted { $0.key < $1.key }.map(\.value) } ?? [],
-                sheetsSubmitted: (sheets[app.id] ?? []).filter(\.isSubmitted).count,
-                reviewersAssigned: assigned[app.id] ?? 0)
+        let byID = Dictionary(uniqueKeysWithValues: reads.map { ($0.app.id.uuidString, $0) })
+        func row(_ read: Read, rank: Int?, score: AggregateScore?) -> RankingRow {
+            RankingRow(
+                rank: rank, applicationID: read.app.id, reference: read.app.reference, title: read.app.title,
+                companyName: read.app.companyName, status: read.app.status, level: read.app.level,
+                isStartup: read.app.isStartup, mean: score?.mean, spread: score?.spread,
+                widelyDisagree: score?.widelyDisagree ?? false, reviewerTotals: score?.reviewerTotals ?? [],
+                sheetsSubmitted: read.sheets, reviewersAssigned: read.assigned)
         }
+        var result: [RankingRow] = []
         for ranking in rankings {
             for ranked in ranking.ranked {
-                if let app = byID[ranked.application.rawValue] {
-                    result.append(row(app, rank: ranked.rank, score: ranked.score))
-                }
+                if let read = byID[ranked.application.rawValue] { result.append(row(read, rank: ranked.rank, score: ranked.score)) }
             }
             for unscored in ranking.unscored {
-                if let app = byID[unscored.rawValue] { result.append(row(app, rank: nil, score: nil)) }
+                if let read = byID[unscored.rawValue] { result.append(row(read, rank: nil, score: nil)) }
             }
         }
         return result
+    }
+
+    /// "exact:heaviest,exact:heaviest…" as the ranking query concatenates them; nil if malformed (the
+    /// ranking then reads those sheets).
+    static func figures(_ text: String) -> [SheetFigures]? {
+        var figures: [SheetFigures] = []
+        for pair in text.utf8.split(separator: UInt8(ascii: ",")) {
+            let parts = pair.split(separator: UInt8(ascii: ":"))
+            guard parts.count == 2, let exact = Int(String(decoding: parts[0], as: UTF8.self)),
+                  let heaviest = Int(String(decoding: parts[1], as: UTF8.self)) else { return nil }
+            figures.append(SheetFigures(exact: exact, heaviest: heaviest))
+        }
+        return figures.isEmpty ? nil : figures
+    }
+
+    /// The submitted sheets of these applications, for those whose figures are not stored: from the
+    /// scoring line, or the JSON for sheets older than that column.
+    func sheetsWithoutFigures(_ applications: [UUID], on sql: any SQLDatabase) async throws -> [UUID: [ScoreSheet]] {
+        guard !applications.isEmpty else { return [:] }
+        var sheets: [UUID: [ScoreSheet]] = [:]
+        for start in stride(from: 0, to: applications.count, by: 500) {
+            let chunk = Array(applications[start..<min(start + 500, applications.count)])
+            let rows = try await sql.select().column("application_id").column("reviewer_user_id").column("scoring")
+                .column("submitted_at").column("sheet").from(ScoreSheetModel.schema)
+                .where(SQLColumn("submitted_at"), .isNot, SQLLiteral.null).where("application_id", .in, chunk).all()
+            for row in rows {
+                let application = try row.decode(column: "application_id", as: UUID.self)
+                let reviewer = try row.decode(column: "reviewer_user_id", as: UUID.self)
+                if let line = try row.decode(column: "scoring", as: String?.self),
+                   let sheet = ScoreSheet(scoringLine: line, application: ApplicationID(application.uuidString),
+                                          reviewer: ReviewerID(reviewer.uuidString),
+                                          submittedAt: try row.decode(column: "submitted_at", as: Date?.self)) {
+                    sheets[application, default: []].append(sheet)
+                } else {
+                    sheets[application, default: []].append(
+                        try GrantsJSON.decode(ScoreSheet.self, from: try row.decode(column: "sheet", as: String.self)))
+                }
+            }
+        }
+        return sheets
     }
 
     // MARK: Decisions (SPEC C4.1, C4.4)

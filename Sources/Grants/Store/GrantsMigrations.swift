@@ -4,6 +4,7 @@ import FluentKit
 public enum GrantsMigrations {
     public static var all: [any Migration] {
         [CreateGrantProgrammes(), CreateGrantApplications(), CreateGrantReviews(), CreateGrantProjects(),
-         CreateRegistry(), CreateWorkerLeases(), AddGrantsIndexes(), AddScoreSheetScoring()]
+         CreateRegistry(), CreateWorkerLeases(), AddGrantsIndexes(), AddScoreSheetScoring(),
+         AddScoreSheetFigures()]
     }
 }

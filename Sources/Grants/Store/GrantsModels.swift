@@ -128,16 +128,25 @@ public final class ScoreSheetModel: Model, @unchecked Sendable {
     /// `ScoreSheet.scoringLine`: the scores and bonus the ranking reads without decoding the JSON.
     /// Nil on sheets written before the column existed; the ranking then reads `sheet`.
     @OptionalField(key: "scoring") public var scoring: String?
+    /// `SheetFigures` of a submitted sheet (nil for drafts, older sheets and after a rubric amendment).
+    @OptionalField(key: "total_exact") public var totalExact: Int?
+    @OptionalField(key: "heaviest_score") public var heaviestScore: Int?
     @OptionalField(key: "submitted_at") public var submittedAt: Date?
     @Field(key: "version") public var version: Int
     @Timestamp(key: "updated_at", on: .update) public var updatedAt: Date?
     public init() {}
 
-    /// Writes the sheet and the columns derived from it, in one place so they always agree.
-    public func store(_ sheet: ScoreSheet) throws {
+    /// Writes the sheet and the columns derived from it, in one place so they always agree. A submitted
+    /// sheet's figures are worked out with the programme's rubric and bonus policy for its category.
+    public func store(_ sheet: ScoreSheet, rubric: Rubric, bonus: BonusPolicy) throws {
         self.sheet = try GrantsJSON.encode(sheet)
         scoring = sheet.scoringLine
         submittedAt = sheet.submittedAt
+        let figures = try sheet.isSubmitted ? GrantsError.lift { () throws(GrantsError) in
+            try SheetFigures(sheet, rubric: rubric, bonus: bonus)
+        } : nil
+        totalExact = figures?.exact
+        heaviestScore = figures?.heaviest
     }
 }
 
