@@ -41,8 +41,9 @@ public struct Suanli: Sendable {
             let secrets = SecretBox(key: secretsKey)
             let accounts = AccountService(settings: config.identity, audit: audit,
                                           messenger: OutboxMessenger(clock: clock))
+            let ledger = LedgerService(clock: clock, audit: audit)
             let grants = GrantsService(audit: audit, directory: IdentityGrantsDirectory(accounts: accounts),
-                                       portalURL: config.publicURL)
+                                       portalURL: config.publicURL, awardedPoints: LedgerAwardedPoints(ledger: ledger))
             let services = PortalServices(
                 database: { [database] in database.db }, accounts: accounts, grants: grants,
                 signIn: SignInService(accounts: accounts, secrets: secrets),
@@ -61,7 +62,7 @@ public struct Suanli: Sendable {
             let grantsWorker = GrantsWorker(grants: grants, database: { [database] in database.db },
                                             interval: .seconds(config.workerPollSeconds), logger: logger)
             return Suanli(config: config, database: database, services: services, mailDelivery: mailDelivery,
-                          grantsWorker: grantsWorker, ledger: LedgerService(clock: clock, audit: audit),
+                          grantsWorker: grantsWorker, ledger: ledger,
                           secrets: secrets, logger: logger)
         } catch {
             await database.shutdown()

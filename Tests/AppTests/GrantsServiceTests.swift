@@ -4,6 +4,7 @@ import FluentKit
 import Foundation
 import Grants
 import Identity
+import Ledger
 import Notify
 import SQLKit
 import SuanliKit
@@ -496,6 +497,13 @@ struct GrantsServiceTests {
             #expect(project.level == .l2)
             #expect(project.term.start == termStart)
             #expect(project.term.lastDay == ROCDate(gregorianYear: 2026, month: 11, day: 30)!)
+            // The award opened the project's point account in the Ledger, for exactly the term.
+            let account = try #require(try await w.suanli.ledger.account(project: project.id, on: w.db))
+            #expect(account.kind == .inference && account.granted == .points(2_000) && account.balance == .points(2_000))
+            #expect(account.organisationID == project.organisationID)
+            #expect(account.termStart == termStart.startInstant())
+            #expect(account.termEnd == ROCDate(gregorianYear: 2026, month: 12, day: 1)!.startInstant())
+            #expect(try await w.suanli.ledger.verify(on: w.db).isClean)
             #expect(GrantLevel.l1.points == 1_000 && GrantLevel.l3.points == 6_000)
             #expect(try await w.grants.publishedProjects(on: w.db).map(\.id) == [project.id])
             _ = try await w.grants.reject(a.id, reason: "分數未達門檻", expectedVersion: try await w.current(a.id).version,

@@ -76,3 +76,10 @@ public struct CompanySnapshot: Hashable, Sendable, Codable {
         return established >= EligibilityPolicy().startupEstablishedOnOrAfter
     }
 }
+
+/// What becomes of an awarded project's points: the composition root opens its point account in the
+/// Ledger (issue 4: "one point account per project, created from the award"). Called inside the
+/// award's transaction, so a project never exists without its account.
+public protocol AwardedPoints: Sendable {
+    func projectAwarded(_ project: ProjectRecord, by caller: GrantsCaller, on db: any Database) async throws
+}

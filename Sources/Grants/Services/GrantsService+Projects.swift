@@ -104,7 +104,9 @@ extension GrantsService {
                 zh: "核定點數 \(awarded.points) 點；使用期間：\(term.start.longForm) 至 \(term.lastDay.longForm)。",
                 en: "\(awarded.points) points; term \(term.start.isoForm) to \(term.lastDay.isoForm).")
             try await notify(model, step, extra: [termLine], on: tx)
-            return try ProjectRecord(project)
+            let record = try ProjectRecord(project)
+            try await awardedPoints?.projectAwarded(record, by: caller, on: tx)
+            return record
         }
     }
 

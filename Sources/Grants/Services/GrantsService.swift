@@ -12,11 +12,14 @@ public struct GrantsService: Sendable {
     public let attachmentPolicy: AttachmentPolicy
     /// The portal's public address, for links in e-mails (no trailing slash).
     public let portalURL: String
+    /// Opens an awarded project's point account (the Ledger, through the composition root).
+    public let awardedPoints: (any AwardedPoints)?
 
     public init(audit: AuditLog, directory: any GrantsDirectory, attachmentPolicy: AttachmentPolicy = .standard,
-                portalURL: String) {
+                portalURL: String, awardedPoints: (any AwardedPoints)? = nil) {
         self.audit = audit
         self.directory = directory
+        self.awardedPoints = awardedPoints
         self.attachmentPolicy = attachmentPolicy
         self.portalURL = portalURL.hasSuffix("/") ? String(portalURL.dropLast()) : portalURL
     }
