@@ -114,6 +114,16 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // OpenAI-compatible inference gateway: API keys, admission, metering (SPEC C5.2, C5.3, C6.1).
+        .target(
+            name: "Gateway",
+            dependencies: [
+                "SuanliKit", "Compliance", "Ledger",
+                .product(name: "FluentKit", package: "fluent-kit"),
+                .product(name: "SQLKit", package: "sql-kit"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         // Portal pages, layout, i18n (zh-TW first, en), charts.
         .target(
             name: "Web",
@@ -142,7 +152,7 @@ let package = Package(
         .target(
             name: "App",
             dependencies: [
-                "SuanliKit", "Identity", "Notify", "Compliance", "Web", "API", "Grants", "Ledger",
+                "SuanliKit", "Identity", "Notify", "Compliance", "Web", "API", "Grants", "Ledger", "Gateway",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "FluentKit", package: "fluent-kit"),
                 .product(name: "FluentSQLiteDriver", package: "fluent-sqlite-driver"),
@@ -177,6 +187,11 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(
+            name: "GatewayTests",
+            dependencies: ["Gateway", "SuanliKit", .product(name: "PropertyBased", package: "swift-property-based")],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
             name: "LedgerTests",
             dependencies: ["Ledger", "SuanliKit", .product(name: "PropertyBased", package: "swift-property-based")],
             swiftSettings: swiftSettings
@@ -184,7 +199,7 @@ let package = Package(
         .testTarget(
             name: "AppTests",
             dependencies: [
-                "App", "API", "SuanliKit", "Identity", "Notify", "Compliance", "Grants", "Ledger", "Web",
+                "App", "API", "SuanliKit", "Identity", "Notify", "Compliance", "Grants", "Ledger", "Gateway", "Web",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "FluentKit", package: "fluent-kit"),

@@ -3,6 +3,7 @@ import Compliance
 import Configuration
 import FluentKit
 import Foundation
+import Gateway
 import Grants
 import Hummingbird
 import Identity
@@ -23,6 +24,7 @@ public struct Suanli: Sendable {
     public let mailDelivery: MailDeliveryService
     public let grantsWorker: GrantsWorker
     public let ledger: LedgerService
+    public let gatewayKeys: GatewayKeys
     public let secrets: SecretBox
     public let logger: Logger
 
@@ -63,6 +65,7 @@ public struct Suanli: Sendable {
                                             interval: .seconds(config.workerPollSeconds), logger: logger)
             return Suanli(config: config, database: database, services: services, mailDelivery: mailDelivery,
                           grantsWorker: grantsWorker, ledger: ledger,
+                          gatewayKeys: GatewayKeys(audit: audit, projects: GrantsGatewayProjects(grants: grants)),
                           secrets: secrets, logger: logger)
         } catch {
             await database.shutdown()

@@ -3,6 +3,7 @@ import FluentKit
 import FluentPostgresDriver
 import FluentSQLiteDriver
 import Foundation
+import Gateway
 import Grants
 import Ledger
 import Identity
@@ -26,7 +27,7 @@ public final class DatabaseHandle: Sendable {
     /// Every migration, in order. Later contexts append theirs here.
     public static var allMigrations: [any Migration] {
         ComplianceMigrations.all + IdentityMigrations.all + NotifyMigrations.all + GrantsMigrations.all
-            + LedgerMigrations.all
+            + LedgerMigrations.all + GatewayMigrations.all
     }
 
     public init(config: AppConfig, logger: Logger) throws {
