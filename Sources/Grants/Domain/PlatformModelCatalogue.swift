@@ -94,45 +94,12 @@ public struct PlatformModelCatalogue: Hashable, Sendable, Codable {
 // MARK: - The Chinese-origin rule (SPEC C5.3, C6.1)
 
 extension PlatformModelCatalogue {
-    /// Mainland China, Hong Kong and Macau: the seeds treat all three alike (SPEC C6.1 "China, Hong Kong
-    /// or Macau").
-    public static let refusedOrigins: Set<String> = ["CN", "HK", "MO"]
+    /// The shared rule (`SuanliKit.ChineseOrigin`), under the names the forms' code uses.
+    public static var refusedOrigins: Set<String> { ChineseOrigin.regions }
 
-    public static func isChineseOrigin(countryCode: String) -> Bool {
-        refusedOrigins.contains(countryCode.trimmingWhitespace().uppercased())
-    }
+    public static func isChineseOrigin(countryCode: String) -> Bool { ChineseOrigin.isRefusedRegion(countryCode) }
 
-    /// Model families from Chinese developers, matched anywhere in a name. These are long or unusual
-    /// enough that a match inside another word ("CodeQwen1.5", "deepseek-ai/DeepSeek-R1-Distill-Llama-8B")
-    /// still means the family.
-    public static let chineseFamilies: [String] = [
-        "deepseek", "qwen", "qwq", "baichuan", "chatglm", "codegeex", "internlm", "internvl", "minimax",
-        "moonshot", "hunyuan", "doubao", "skywork", "yuan2", "telechat",
-        "深度求索", "通義", "通义", "千問", "千问", "百川", "智譜", "智谱", "文心", "月之暗面", "混元", "豆包",
-    ]
-
-    /// Short family names that are also parts of ordinary words ("Yi" in "Taiyi", "ernie" in "Bernie"),
-    /// so they count only as a whole word or a word followed by a version: "Yi-34B", "GLM-4", "kimi-k2".
-    public static let chineseFamilyWords: [String] = ["yi", "01-ai", "01.ai", "glm", "kimi", "ernie", "zhipu"]
-
-    /// The Chinese-origin family a model name, repository path or download link names, if any.
-    /// Case-insensitive; "deepseek-ai/DeepSeek-R1-Distill-Llama-8B" → "deepseek", "Qwen2.5-7B" → "qwen".
-    public static func chineseFamily(in name: String) -> String? {
-        let text = name.lowercased()
-        if let family = chineseFamilies.first(where: { text.contains($0) }) { return family }
-        return chineseFamilyWords.first { word in containsWord(word, in: text) }
-    }
-
-    private static func containsWord(_ word: String, in text: String) -> Bool {
-        var searchStart = text.startIndex
-        while let range = text.range(of: word, range: searchStart..<text.endIndex) {
-            let before = range.lowerBound == text.startIndex ? nil : text[text.index(before: range.lowerBound)]
-            let after = range.upperBound == text.endIndex ? nil : text[range.upperBound]
-            if !(before?.isLetter ?? false) && !(after?.isLetter ?? false) { return true }
-            searchStart = text.index(after: range.lowerBound)
-        }
-        return false
-    }
+    public static func chineseFamily(in name: String) -> String? { ChineseOrigin.family(in: name) }
 
     /// Why a catalogue model is refused, or nil when it may be offered.
     public static func refusal(of model: PlatformModel) -> Bilingual? {
