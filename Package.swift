@@ -170,7 +170,7 @@ let package = Package(
         .executableTarget(
             name: "suanli",
             dependencies: [
-                "App", "Identity", "Compliance", "SuanliKit", "Grants", "Ledger",
+                "App", "Identity", "Compliance", "SuanliKit", "Grants", "Ledger", "Gateway",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],

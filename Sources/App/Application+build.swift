@@ -25,6 +25,7 @@ public struct Suanli: Sendable {
     public let grantsWorker: GrantsWorker
     public let ledger: LedgerService
     public let gatewayKeys: GatewayKeys
+    public let gatewayCatalogue: GatewayCatalogue
     public let secrets: SecretBox
     public let logger: Logger
 
@@ -66,6 +67,7 @@ public struct Suanli: Sendable {
             return Suanli(config: config, database: database, services: services, mailDelivery: mailDelivery,
                           grantsWorker: grantsWorker, ledger: ledger,
                           gatewayKeys: GatewayKeys(audit: audit, projects: GrantsGatewayProjects(grants: grants)),
+                          gatewayCatalogue: GatewayCatalogue(audit: audit),
                           secrets: secrets, logger: logger)
         } catch {
             await database.shutdown()

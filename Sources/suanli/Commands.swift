@@ -33,8 +33,8 @@ struct Demo: AsyncParsableCommand {
 
 struct Admin: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Administration: create staff accounts, import registry snapshots.",
-        subcommands: [CreateUser.self, ImportRegistry.self, SeedBench.self])
+        abstract: "Administration: staff accounts, registry snapshots, the model catalogue.",
+        subcommands: [CreateUser.self, ImportRegistry.self, SeedBench.self, ModelCommand.self, DenyOrigin.self])
 
     /// SPEC C2, T8: the operator loads a downloaded open-data file; eligibility rules read it.
     struct ImportRegistry: AsyncParsableCommand {

@@ -48,7 +48,8 @@ public struct KeyPolicy: Hashable, Sendable, Codable {
         return problems
     }
 
-    static func isModelID(_ text: String) -> Bool {
+    /// A model name as clients send it: letters, digits and . _ - / : (e.g. "meta-llama/Llama-3.1-8B").
+    public static func isModelID(_ text: String) -> Bool {
         !text.isEmpty && text.utf8.count <= 128 && text.utf8.allSatisfy {
             ($0 >= 0x30 && $0 <= 0x39) || ($0 >= 0x41 && $0 <= 0x5A) || ($0 >= 0x61 && $0 <= 0x7A)
                 || [UInt8(ascii: "."), UInt8(ascii: "_"), UInt8(ascii: "-"), UInt8(ascii: "/"), UInt8(ascii: ":")].contains($0)
