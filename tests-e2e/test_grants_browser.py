@@ -27,6 +27,7 @@ from typing import Any
 
 import pytest
 from selenium.webdriver.common.by import By
+from selenium.webdriver.support.expected_conditions import staleness_of
 from selenium.webdriver.support.ui import Select
 
 from portal import (
@@ -125,8 +126,12 @@ def staff_sign_in(browser: Any, base_url: str, login: dict[str, Any]) -> None:
         if _last_totp.get(login["email"]) == step_now or 30 - time.time() % 30 < 3:
             time.sleep(30 - time.time() % 30 + 0.3)
         _last_totp[login["email"]] = int(time.time() // 30)
+        code_field = browser.find_element(By.NAME, "code")
         fill(browser, {"code": totp(login["totpSecret"])})
         click_button(browser, "驗證")
+        # Wait for the answer to replace the page (readyState alone can still be the old page's), then
+        # see where it went: on, or back to the code form when the step's code was refused.
+        wait(browser).until(staleness_of(code_field))
         wait(browser).until(lambda d: d.execute_script("return document.readyState") == "complete")
         if "/signin/totp" not in browser.current_url:
             return
