@@ -119,7 +119,8 @@ extension GrantsService {
             model.settings = try GrantsJSON.encode(amended.settings)
             model.version += 1
             try await model.save(on: tx)
-            if changes.contains(where: \.changesScoring), let sql = tx as? any SQLDatabase {
+            if changes.contains(where: \.changesScoring) {
+                let sql = try Self.sql(tx)
                 // Stored sheet figures were worked out with the old rubric or bonus points: drop them, and
                 // the ranking works those sheets out again from the sheets themselves.
                 try await sql.raw("""

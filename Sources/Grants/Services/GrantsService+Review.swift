@@ -72,17 +72,16 @@ extension GrantsService {
     public func reviewers(programme: UUID, on db: any Database) async throws -> [ReviewerSummary] {
         let pool = try await ReviewerModel.query(on: db).filter(\.$programmeID == programme).sort(\.$name).all()
         var load: [UUID: Int] = [:]
-        if let sql = db as? any SQLDatabase {
-            // This programme's assignments only, counted in the database.
-            struct Row: Decodable { var reviewer_user_id: UUID; var n: Int }
-            let rows = try await sql.raw("""
-                SELECT a.reviewer_user_id, COUNT(*) AS n FROM grant_assignments a
-                JOIN grant_applications p ON p.id = a.application_id
-                WHERE p.programme_id = \(bind: programme) AND a.removed_at IS NULL
-                GROUP BY a.reviewer_user_id
-                """).all(decoding: Row.self)
-            for row in rows { load[row.reviewer_user_id] = row.n }
-        }
+        let sql = try Self.sql(db)
+        // This programme's assignments only, counted in the database.
+        struct Row: Decodable { var reviewer_user_id: UUID; var n: Int }
+        let rows = try await sql.raw("""
+            SELECT a.reviewer_user_id, COUNT(*) AS n FROM grant_assignments a
+            JOIN grant_applications p ON p.id = a.application_id
+            WHERE p.programme_id = \(bind: programme) AND a.removed_at IS NULL
+            GROUP BY a.reviewer_user_id
+            """).all(decoding: Row.self)
+        for row in rows { load[row.reviewer_user_id] = row.n }
         return pool.map { model in
             ReviewerSummary(userID: model.userID, name: model.name, email: model.email,
                             categories: model.categories.split(separator: ",").compactMap {
@@ -417,7 +416,6 @@ extension GrantsService {
         struct Read {
             var app: ApplicationSummary
             var sheets: Int
-            var missing: Int
             var figures: [SheetFigures]?
             var assigned: Int
         }
@@ -430,7 +428,7 @@ extension GrantsService {
             if sheets > 0 && missing == 0 {
                 figures = Self.figures(try row.decode(column: "figures", as: String?.self) ?? "")
             }
-            reads.append(Read(app: try ApplicationSummary(row: row), sheets: sheets, missing: missing,
+            reads.append(Read(app: try ApplicationSummary(row: row), sheets: sheets,
                               figures: figures, assigned: try row.decode(column: "assigned", as: Int.self)))
         }
         guard !reads.isEmpty else { return [] }

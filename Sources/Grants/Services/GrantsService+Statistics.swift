@@ -12,7 +12,7 @@ extension GrantsService {
         try Self.require(caller, [.operator, .ministry])
         let stored = try await self.programme(programme, on: db)
         let numbers = Dictionary(uniqueKeysWithValues: stored.settings.rounds.map { ($0.id.rawValue, $0.number) })
-        guard let sql = db as? any SQLDatabase else { throw GrantsFailure.notFound }
+        let sql = try Self.sql(db)
         struct Group: Decodable {
             var round_id: String?
             var category: String
