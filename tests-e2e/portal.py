@@ -124,6 +124,14 @@ def dismiss_confirm(driver: Any) -> str:
     return text
 
 
+def continue_to_signup_form(driver: Any, timeout: float = WAIT) -> None:
+    """Accepts the 個資 notice (its box already ticked) and waits for the sign-up form itself. The notice
+    page is also at /signup, so waiting for the path can return before the form has replaced it."""
+    click_button(driver, "已閱讀，繼續註冊")
+    wait(driver, timeout).until(lambda d: d.find_elements(By.NAME, "taxID"))
+    wait(driver, timeout).until(lambda d: d.execute_script("return document.readyState") == "complete")
+
+
 def wait_for_path(driver: Any, path: str, timeout: float = WAIT) -> None:
     """Waits until the browser is on `path` (query ignored) and the page has loaded."""
 

@@ -31,6 +31,7 @@ from selenium.webdriver.support.expected_conditions import staleness_of
 from selenium.webdriver.support.ui import Select
 
 from portal import (
+    continue_to_signup_form,
     accept_confirm,
     click_button,
     fill,
@@ -195,8 +196,7 @@ def test_training_application_from_sign_up_to_award(server, browser, smtp_sink, 
     # 01–05 — sign up (個資 notice first), verify the e-mail, sign in.
     open_page(browser, base + "/signup")
     browser.find_element(By.ID, "privacyNotice").click()
-    click_button(browser, "已閱讀，繼續註冊")
-    wait_for_path(browser, "/signup")
+    continue_to_signup_form(browser)
     fill(browser, {**COMPANY, **ADMIN})
     step(screenshot, axe_check, browser, "01-signup-form", full_page=True)
     click_button(browser, "確認送出註冊")

@@ -22,6 +22,7 @@ import pytest
 from selenium.webdriver.common.by import By
 
 from portal import (
+    continue_to_signup_form,
     accept_confirm,
     dismiss_confirm,
     click_button,
@@ -102,8 +103,7 @@ def test_company_signs_up_verifies_and_uses_the_portal(server, browser, smtp_sin
     assert "請勾選已閱讀個人資料蒐集告知事項。" in main_text(browser)
     step(screenshot, axe_check, browser, "03-privacy-notice-not-ticked")
     browser.find_element(By.ID, "privacyNotice").click()
-    click_button(browser, "已閱讀，繼續註冊")
-    wait_for_path(browser, "/signup")
+    continue_to_signup_form(browser)
 
     # 04 — the company form (附件1) and the administrator account.
     assert heading(browser) == "公司註冊"
