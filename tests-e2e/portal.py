@@ -14,7 +14,7 @@ import time
 from email.message import EmailMessage
 from typing import Any
 
-from selenium.common.exceptions import StaleElementReferenceException
+from selenium.common.exceptions import StaleElementReferenceException, WebDriverException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.ui import Select, WebDriverWait
@@ -71,12 +71,29 @@ def open_page(driver: Any, url: str) -> None:
     wait(driver).until(lambda d: d.execute_script("return document.readyState") == "complete")
 
 
+def _page_replaced(error: WebDriverException) -> bool:
+    # Chrome reports a node of a page that a navigation just replaced either as a stale element or, when the
+    # swap lands between finding the node and reading it, as an inspector error about the document.
+    return isinstance(error, StaleElementReferenceException) or "does not belong to the document" in (error.msg or "")
+
+
+def _read_settled(read: Any, attempts: int = 50) -> Any:
+    """Runs `read` again while the page it reads is being replaced (a form just posted); other errors surface."""
+    for attempt in range(attempts):
+        try:
+            return read()
+        except WebDriverException as error:
+            if not _page_replaced(error) or attempt == attempts - 1:
+                raise
+            time.sleep(0.1)
+
+
 def heading(driver: Any) -> str:
-    return driver.find_element(By.CSS_SELECTOR, "main h1").text.strip()
+    return _read_settled(lambda: driver.find_element(By.CSS_SELECTOR, "main h1").text.strip())
 
 
 def main_text(driver: Any) -> str:
-    return driver.find_element(By.ID, "main").text
+    return _read_settled(lambda: driver.find_element(By.ID, "main").text)
 
 
 def fill(driver: Any, values: dict[str, str]) -> None:
