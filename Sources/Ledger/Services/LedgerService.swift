@@ -250,6 +250,15 @@ public struct LedgerService: Sendable {
         return recovered
     }
 
+    /// Open holds taken by `holder` (a gateway instance's leases), for that instance to settle after a
+    /// restart instead of waiting for them to expire.
+    public func openHolds(holder: String, on db: any Database) async throws -> [(account: UUID, reference: String)] {
+        struct Open: Decodable { var account_id: UUID; var reference: String }
+        return try await Self.sql(db).select().column("account_id").column("reference").from(LedgerTables.holds)
+            .where(SQLColumn("closed_at"), .is, SQLLiteral.null).where("holder", .equal, holder)
+            .orderBy("opened_at").all(decoding: Open.self).map { ($0.account_id, $0.reference) }
+    }
+
     /// Term end (SPEC C1.4/C1.5, issue 4): open holds are released, then whatever is left expires and
     /// the account closes. Idempotent.
     @discardableResult
