@@ -39,6 +39,15 @@ public struct AppConfig: Sendable {
     public var trustForwardedFor: Bool
     public var logLevel: String
     public var maxRequestBodyBytes: Int
+    /// The inference gateway (README "Inference gateway"): this instance's name for its ledger leases.
+    public var gatewayInstance: String
+    /// The operator's MaxMind-format country database (SPEC C6.1); required in production.
+    public var gatewayRegionDatabase: String
+    public var gatewayDeniedRegions: [String]
+    /// Proxies whose X-Forwarded-For is believed (CIDR or addresses).
+    public var gatewayTrustedProxies: [String]
+    public var gatewayDefaultMaxTokens: Int
+    public var gatewayFlushMilliseconds: Int
 
     public init(reader: ConfigReader) {
         environment = reader.string(forKey: "app.environment", default: "development")
@@ -88,14 +97,24 @@ public struct AppConfig: Sendable {
         trustForwardedFor = reader.bool(forKey: "http.trust.forwarded", default: false)
         logLevel = reader.string(forKey: "log.level", default: "info")
         maxRequestBodyBytes = reader.int(forKey: "http.max.body.bytes", default: 2 * 1024 * 1024)
+        let hostName = ProcessInfo.processInfo.hostName
+        gatewayInstance = reader.string(forKey: "gateway.instance", default: "\(hostName):\(port)")
+        gatewayRegionDatabase = reader.string(forKey: "gateway.region.database", default: "")
+        gatewayDeniedRegions = reader.stringArray(forKey: "gateway.region.denied", default: ["CN", "HK", "MO"])
+        gatewayTrustedProxies = reader.stringArray(forKey: "gateway.trusted.proxies", default: [])
+        gatewayDefaultMaxTokens = max(1, reader.int(forKey: "gateway.max.tokens.default", default: 4096))
+        gatewayFlushMilliseconds = max(10, reader.int(forKey: "gateway.flush.ms", default: 200))
     }
 
     static let integerKeys: Set<String> = [
         "http.port", "smtp.port", "database.pool.size", "security.bcrypt.cost", "session.idle.minutes", "session.absolute.hours",
         "login.max.failures", "login.lock.minutes", "login.ip.threshold", "mail.poll.seconds", "http.max.body.bytes",
+        "gateway.max.tokens.default", "gateway.flush.ms",
     ]
     static let booleanKeys: Set<String> = ["http.trust.forwarded"]
-    static let listKeys: Set<String> = ["certificate.roots", "certificate.intermediates"]
+    static let listKeys: Set<String> = [
+        "certificate.roots", "certificate.intermediates", "gateway.region.denied", "gateway.trusted.proxies",
+    ]
 
     /// Command-line values arrive as text; give each key the type its reader asks for.
     static func typed(key: String, _ value: String) -> ConfigValue {

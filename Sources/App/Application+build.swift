@@ -26,6 +26,7 @@ public struct Suanli: Sendable {
     public let ledger: LedgerService
     public let gatewayKeys: GatewayKeys
     public let gatewayCatalogue: GatewayCatalogue
+    public let gateway: GatewayRuntime
     public let secrets: SecretBox
     public let logger: Logger
 
@@ -64,15 +65,50 @@ public struct Suanli: Sendable {
                 clock: clock, logger: logger)
             let grantsWorker = GrantsWorker(grants: grants, database: { [database] in database.db },
                                             interval: .seconds(config.workerPollSeconds), logger: logger)
+            let gatewayKeys = GatewayKeys(audit: audit, projects: GrantsGatewayProjects(grants: grants))
+            let gatewayCatalogue = GatewayCatalogue(audit: audit)
+            let gateway = GatewayRuntime(
+                settings: try Self.gatewaySettings(config: config, logger: logger), keys: gatewayKeys,
+                catalogue: gatewayCatalogue, ledger: ledger, database: { [database] in database.db }, logger: logger)
             return Suanli(config: config, database: database, services: services, mailDelivery: mailDelivery,
-                          grantsWorker: grantsWorker, ledger: ledger,
-                          gatewayKeys: GatewayKeys(audit: audit, projects: GrantsGatewayProjects(grants: grants)),
-                          gatewayCatalogue: GatewayCatalogue(audit: audit),
-                          secrets: secrets, logger: logger)
+                          grantsWorker: grantsWorker, ledger: ledger, gatewayKeys: gatewayKeys,
+                          gatewayCatalogue: gatewayCatalogue, gateway: gateway, secrets: secrets, logger: logger)
         } catch {
             await database.shutdown()
             throw error
         }
+    }
+
+    /// The gateway's settings from configuration. The region database is required in production:
+    /// without it the rule against connections from China, Hong Kong and Macau (SPEC C6.1) could not
+    /// be enforced, so the server refuses to start rather than run without it.
+    static func gatewaySettings(config: AppConfig, logger: Logger) throws -> GatewaySettings {
+        var proxies: [IPNetwork] = []
+        for text in config.gatewayTrustedProxies where !text.trimmingWhitespace().isEmpty {
+            guard let network = IPNetwork(text.trimmingWhitespace()) else {
+                throw ConfigurationProblem("gateway.trusted.proxies: '\(text)' is not an address or CIDR network")
+            }
+            proxies.append(network)
+        }
+        let denied = Set(config.gatewayDeniedRegions.map { $0.trimmingWhitespace().uppercased() }.filter { !$0.isEmpty })
+        var settings = GatewaySettings(instance: config.gatewayInstance,
+                                       region: RegionPolicy(deniedCountries: denied, trustedProxies: proxies))
+        if config.gatewayRegionDatabase.isEmpty {
+            guard config.environment != "production" else {
+                throw ConfigurationProblem("gateway.region.database is required in production (SPEC C6.1): "
+                                           + "set it to a MaxMind-format country database (GeoLite2-Country.mmdb)")
+            }
+            logger.warning("gateway: no region database (gateway.region.database): connections are not checked by country; required in production")
+        } else {
+            do {
+                settings.regionDatabase = try MaxMindDB(contentsOf: config.gatewayRegionDatabase)
+            } catch {
+                throw ConfigurationProblem("gateway.region.database \(config.gatewayRegionDatabase): \(error)")
+            }
+        }
+        settings.defaultMaxTokens = config.gatewayDefaultMaxTokens
+        settings.leases.flushInterval = .milliseconds(config.gatewayFlushMilliseconds)
+        return settings
     }
 
     /// The 工商憑證 verifier, when trust anchors are configured (SPEC T1). Without them certificate
@@ -117,14 +153,20 @@ public struct Suanli: Sendable {
         return router
     }
 
+    /// The whole HTTP surface: `/v1` to the gateway, the rest to `router()`.
+    public func responder() throws -> some HTTPResponder<AppRequestContext> {
+        SuanliResponder(gateway: GatewayResponder(runtime: gateway), portal: try router().buildResponder())
+    }
+
     /// The HTTP server plus background services (mail delivery), ready to `runService()`.
     /// - Parameter closeDatabase: tests keep the database open after the server stops, to inspect it.
     public func application(closeDatabase: Bool = true) throws -> some ApplicationProtocol {
         let app = Application(
-            router: try router(),
+            responder: try responder(),
             configuration: .init(address: .hostname(config.host, port: config.port), serverName: "suanli"),
-            services: closeDatabase ? [mailDelivery, grantsWorker, DatabaseShutdown(database: database)]
-                : [mailDelivery, grantsWorker],
+            services: closeDatabase
+                ? [DatabaseShutdown(database: database), mailDelivery, grantsWorker, GatewayService(runtime: gateway)]
+                : [mailDelivery, grantsWorker, GatewayService(runtime: gateway)],
             onServerRunning: { [config, logger] channel in
                 let port = channel.localAddress?.port ?? config.port
                 logger.info("Suanli is listening", metadata: ["url": "http://\(config.host):\(port)"])

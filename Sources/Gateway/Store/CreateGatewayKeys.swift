@@ -32,7 +32,7 @@ public struct CreateGatewayKeys: AsyncMigration {
 }
 
 public enum GatewayMigrations {
-    public static var all: [any Migration] { [CreateGatewayKeys(), CreateGatewayCatalogue()] }
+    public static var all: [any Migration] { [CreateGatewayKeys(), CreateGatewayCatalogue(), CreateGatewayRequests()] }
 }
 
 public final class GatewayKeyModel: Model, @unchecked Sendable {
