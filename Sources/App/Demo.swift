@@ -26,6 +26,8 @@ public struct DemoSeeder: Sendable {
     public struct Result: Sendable, Codable {
         public var url: String
         public var logins: [Login]
+        /// The inference project and its API key (shown here once; each demo run issues a new one).
+        var inference: DemoInference.Result?
     }
 
     static let staff: [(Role, String, String)] = [
@@ -61,7 +63,9 @@ public struct DemoSeeder: Sendable {
     static let staffPassword = "Suanli-demo-staff-2026"
     static let applicantPassword = "Suanli-demo-2026"
 
-    public func seed() async throws -> Result {
+    /// `withInference`: also award the demo inference project and issue its key (tests that walk the
+    /// grant workflow themselves leave it out).
+    public func seed(withInference: Bool = true) async throws -> Result {
         let db = suanli.database.db
         let accounts = suanli.services.accounts
         var logins: [Login] = []
@@ -87,11 +91,16 @@ public struct DemoSeeder: Sendable {
         }
         let staffIDs = try await UserModel.query(on: db).filter(\.$email ~~ Self.staff.map(\.1)).all()
         func ids(_ role: Role) -> [UUID] { staffIDs.filter { $0.role == role.rawValue }.compactMap(\.id) }
+        try await importSampleRegistry(on: db)
+        var inference: DemoInference.Result?
         if let ministry = ids(.ministry).first, let operatorID = ids(.operator).first {
             try await DemoProgramme.seed(suanli, ministry: ministry, operatorID: operatorID, reviewers: ids(.reviewer))
+            if withInference {
+                inference = try await DemoInference.seed(suanli, reviewers: ids(.reviewer), operatorID: operatorID,
+                                                         ministry: ministry)
+            }
         }
-        try await importSampleRegistry(on: db)
-        return Result(url: suanli.config.publicURL, logins: logins)
+        return Result(url: suanli.config.publicURL, logins: logins, inference: inference)
     }
 
     /// The shipped registry samples (samples/registry), when the demo runs from a checkout, so that
@@ -148,6 +157,12 @@ public struct DemoSeeder: Sendable {
             if let secret = login.totpSecret { line += "  TOTP secret: \(secret)" }
             if let org = login.organisation, let taxID = login.taxID { line += "  (\(org), 統一編號 \(taxID))" }
             lines.append(line)
+        }
+        if let inference = result.inference {
+            lines.append("")
+            lines.append("Inference project \(inference.project) (\(inference.company), \(inference.points) points):")
+            lines.append("  OpenAI base URL: \(inference.baseURL)")
+            lines.append("  API key (shown once; `suanli demo` again issues a new one): \(inference.apiKey)")
         }
         lines.append("")
         lines.append("Staff accounts ask for a TOTP code: add the secret to an authenticator app, or run")

@@ -149,7 +149,7 @@ struct AuditCommand: AsyncParsableCommand {
 
 struct LedgerCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "ledger", abstract: "The point ledger.", subcommands: [Verify.self])
+        commandName: "ledger", abstract: "The point ledger.", subcommands: [Verify.self, Show.self, Adjust.self])
 
     struct Verify: AsyncParsableCommand {
         static let configuration = CommandConfiguration(

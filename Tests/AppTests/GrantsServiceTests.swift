@@ -36,7 +36,7 @@ struct GrantsWorld: Sendable {
     }
 
     static func make(_ suanli: Suanli, clock: ManualClock) async throws -> GrantsWorld {
-        _ = try await DemoSeeder(suanli: suanli).seed()
+        _ = try await DemoSeeder(suanli: suanli).seed(withInference: false)
         let db = suanli.database.db
         func caller(_ email: String, _ role: GrantsRole) async throws -> GrantsCaller {
             let user = try #require(try await UserModel.query(on: db).filter(\.$email == email).first())
