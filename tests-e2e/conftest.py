@@ -725,3 +725,43 @@ def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pyte
     for title, path in _LOGS_TO_SHOW:
         terminalreporter.write_sep("-", f"{title} log, last 150 lines ({path})")
         terminalreporter.write_line(tail(path, 150))
+
+
+# --------------------------------------------------------------------------- model servers
+
+
+@dataclass
+class ModelServers:
+    """Real llama-server instances of Gemma 3 270M (scripts/start-model): chat and embeddings."""
+
+    chat_url: str
+    embeddings_url: str
+    pidfiles: list[Path]
+
+
+@pytest.fixture(scope="session")
+def model_servers(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ModelServers]:
+    """Starts the two model servers once per session (first use builds llama-server, ~10 min, cached
+    in ~/.cache/suanli) and stops them at the end. Their logs are shown when a test failed."""
+    folder = tmp_path_factory.mktemp("models")
+    started: list[Path] = []
+
+    def start(name: str, *args: str) -> str:
+        pidfile = folder / f"{name}.pid"
+        result = subprocess.run(
+            ["bash", str(ROOT / "scripts" / "start-model"), "--pidfile", str(pidfile), "--timeout", "300", *args],
+            capture_output=True, text=True, timeout=1500, stdin=subprocess.DEVNULL, check=False,
+        )  # fmt: skip
+        if result.returncode != 0:
+            pytest.fail(f"scripts/start-model {' '.join(args)} failed:\n{result.stderr[-4000:]}", pytrace=False)
+        started.append(pidfile)
+        _LOGS_TO_SHOW.append((f"llama-server ({name})", pidfile.with_suffix(".log")))
+        return json.loads(result.stdout.strip().splitlines()[-1])["url"]
+
+    try:
+        chat = start("chat")
+        embeddings = start("embeddings", "--embeddings", "--alias", "gemma-3-270m-embeddings")
+        yield ModelServers(chat_url=chat, embeddings_url=embeddings, pidfiles=started)
+    finally:
+        if started:
+            subprocess.run(["bash", str(ROOT / "scripts" / "stop-model"), *map(str, started)], check=False, timeout=60)
