@@ -135,7 +135,7 @@ let package = Package(
         .target(
             name: "Web",
             dependencies: [
-                "SuanliKit", "Identity", "Notify", "Compliance", "Grants",
+                "SuanliKit", "Identity", "Notify", "Compliance", "Grants", "Ledger", "Gateway",
                 .product(name: "MultipartKit", package: "multipart-kit"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Mustache", package: "swift-mustache"),

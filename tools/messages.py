@@ -26,6 +26,7 @@ M = [
 ("nav_programme", "計畫設定", "Programme"),
 ("nav_closeouts", "結案追蹤", "Close-outs"),
 ("nav_statistics", "統計", "Statistics"),
+("nav_inference", "推論服務", "Inference"),
 ("nav_review", "審查工作", "My reviews"),
 ("nav_awarded", "核定名單", "Awarded projects"),
 ("signout", "登出", "Sign out"),

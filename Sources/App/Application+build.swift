@@ -48,7 +48,7 @@ public struct Suanli: Sendable {
             let ledger = LedgerService(clock: clock, audit: audit)
             let grants = GrantsService(audit: audit, directory: IdentityGrantsDirectory(accounts: accounts),
                                        portalURL: config.publicURL, awardedPoints: LedgerAwardedPoints(ledger: ledger))
-            let services = PortalServices(
+            var services = PortalServices(
                 database: { [database] in database.db }, accounts: accounts, grants: grants,
                 signIn: SignInService(accounts: accounts, secrets: secrets),
                 challenges: CertificateChallenges(clock: clock, ttl: config.identity.certificateChallengeTTL),
@@ -70,6 +70,8 @@ public struct Suanli: Sendable {
             let gateway = GatewayRuntime(
                 settings: try Self.gatewaySettings(config: config, logger: logger), keys: gatewayKeys,
                 catalogue: gatewayCatalogue, ledger: ledger, database: { [database] in database.db }, logger: logger)
+            services.inference = InferenceServices(ledger: ledger, keys: gatewayKeys, catalogue: gatewayCatalogue,
+                                                   runtime: gateway)
             return Suanli(config: config, database: database, services: services, mailDelivery: mailDelivery,
                           grantsWorker: grantsWorker, ledger: ledger, gatewayKeys: gatewayKeys,
                           gatewayCatalogue: gatewayCatalogue, gateway: gateway, secrets: secrets, logger: logger)

@@ -1,5 +1,7 @@
 import Compliance
 import FluentKit
+import Gateway
+import Ledger
 import Grants
 import Identity
 import Notify
@@ -20,6 +22,8 @@ public struct PortalServices: Sendable {
     public var secureCookies: Bool
     public var trustForwardedFor: Bool
     public var environment: String
+    /// The points ledger and the inference gateway, for the tenant's and the operator's pages.
+    public var inference: InferenceServices?
 
     public init(database: @escaping @Sendable () -> any Database, accounts: AccountService, grants: GrantsService,
                 signIn: SignInService,
@@ -45,4 +49,20 @@ public struct PortalServices: Sendable {
     public var db: any Database { database() }
     public var clock: any WallClock { audit.clock }
     public var settings: IdentitySettings { accounts.settings }
+}
+
+/// What the inference pages read and change (issue 4, item 6).
+public struct InferenceServices: Sendable {
+    public var ledger: LedgerService
+    public var keys: GatewayKeys
+    public var catalogue: GatewayCatalogue
+    public var runtime: GatewayRuntime
+    public var requests = GatewayRequestLog()
+
+    public init(ledger: LedgerService, keys: GatewayKeys, catalogue: GatewayCatalogue, runtime: GatewayRuntime) {
+        self.ledger = ledger
+        self.keys = keys
+        self.catalogue = catalogue
+        self.runtime = runtime
+    }
 }

@@ -147,5 +147,7 @@ public enum Portal {
         ReviewController(services: services).register(on: router)
         ProgrammeController(services: services).register(on: router)
         ProgrammeSetupController(services: services).register(on: router)
+        InferenceController(services: services).register(on: router)
+        InferenceOperatorController(services: services).register(on: router)
     }
 }

@@ -404,7 +404,11 @@ struct ApplicantController {
                              value: project.contacts.map { "\($0.name) \($0.email)" }.joined(separator: "；")),
                 ]),
                 closeOut,
-            ])
+            ] + (project.category == .inference ? [BlockView(
+                title: context.tr("推論服務", "Inference"),
+                paragraphs: [context.tr("API 金鑰、剩餘點數、每日用量與各模型用量。", "API keys, remaining points, daily and per-model usage.")],
+                links: [LinkView(href: "/projects/\(project.id.uuidString)/inference",
+                                 label: context.tr("API 金鑰與用量", "API keys and usage"))])] : []))
         return renderer.render("grants", title: page.heading, body: page, context: context, status: status,
                                errors: errors, notice: notice)
     }

@@ -60,6 +60,9 @@ enum GrantsWeb {
         "reviewerAdded": Bilingual(zh: "已加入審查委員名單。", en: "Reviewer added to the pool."),
         "handedIn": Bilingual(zh: "結案資料已收到。", en: "Close-out item received."),
         "amended": Bilingual(zh: "計畫修訂已公告。", en: "The amendment has been published."),
+        "keyRevoked": Bilingual(zh: "金鑰已撤銷，使用此金鑰的請求將被拒絕。", en: "Key revoked; requests with it are refused."),
+        "modelSaved": Bilingual(zh: "模型目錄已更新。", en: "Catalogue updated."),
+        "originDenied": Bilingual(zh: "已加入來源禁止清單。", en: "Added to the origin deny list."),
         "published": Bilingual(zh: "計畫已公告，開始受理申請。", en: "The programme is published; applications are open."),
     ]
 

@@ -123,12 +123,12 @@ enum Navigation {
             items += [item("/operator/applications", "nav_operator_applications"), item("/operator/ranking", "nav_ranking"),
                       item("/operator/reviewers", "nav_reviewers"), item("/operator/programmes", "nav_programme"),
                       item("/operator/closeouts", "nav_closeouts"), item("/statistics", "nav_statistics"),
-                      item("/operator/audit", "nav_audit")]
+                      item("/operator/inference", "nav_inference"), item("/operator/audit", "nav_audit")]
         case .reviewer:
             items += [item("/review", "nav_review")]
         case .ministry:
             items += [item("/operator/applications", "nav_operator_applications"), item("/operator/ranking", "nav_ranking"),
-                      item("/statistics", "nav_statistics")]
+                      item("/statistics", "nav_statistics"), item("/operator/inference", "nav_inference")]
         }
         items += [item("/notifications", "nav_notifications"), item("/account", "nav_account")]
         return items
