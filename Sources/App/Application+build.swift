@@ -68,7 +68,7 @@ public struct Suanli: Sendable {
             let gatewayKeys = GatewayKeys(audit: audit, projects: GrantsGatewayProjects(grants: grants))
             let gatewayCatalogue = GatewayCatalogue(audit: audit)
             let gateway = GatewayRuntime(
-                settings: try Self.gatewaySettings(config: config, logger: logger), keys: gatewayKeys,
+                settings: try Self.gatewaySettings(config: config), keys: gatewayKeys,
                 catalogue: gatewayCatalogue, ledger: ledger, database: { [database] in database.db }, logger: logger)
             services.inference = InferenceServices(ledger: ledger, keys: gatewayKeys, catalogue: gatewayCatalogue,
                                                    runtime: gateway)
@@ -84,7 +84,7 @@ public struct Suanli: Sendable {
     /// The gateway's settings from configuration. The region database is required in production:
     /// without it the rule against connections from China, Hong Kong and Macau (SPEC C6.1) could not
     /// be enforced, so the server refuses to start rather than run without it.
-    static func gatewaySettings(config: AppConfig, logger: Logger) throws -> GatewaySettings {
+    static func gatewaySettings(config: AppConfig) throws -> GatewaySettings {
         var proxies: [IPNetwork] = []
         for text in config.gatewayTrustedProxies where !text.trimmingWhitespace().isEmpty {
             guard let network = IPNetwork(text.trimmingWhitespace()) else {
@@ -96,11 +96,11 @@ public struct Suanli: Sendable {
         var settings = GatewaySettings(instance: config.gatewayInstance,
                                        region: RegionPolicy(deniedCountries: denied, trustedProxies: proxies))
         if config.gatewayRegionDatabase.isEmpty {
+            // Development and tests may run without it (GatewayService warns when serving).
             guard config.environment != "production" else {
                 throw ConfigurationProblem("gateway.region.database is required in production (SPEC C6.1): "
                                            + "set it to a MaxMind-format country database (GeoLite2-Country.mmdb)")
             }
-            logger.warning("gateway: no region database (gateway.region.database): connections are not checked by country; required in production")
         } else {
             do {
                 settings.regionDatabase = try MaxMindDB(contentsOf: config.gatewayRegionDatabase)

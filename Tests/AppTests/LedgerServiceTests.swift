@@ -204,6 +204,24 @@ struct LedgerServiceTests {
         }
     }
 
+    @Test("the maintenance run expires only accounts whose term has ended, once")
+    func expireEndedTerms() async throws {
+        try await Self.with { w in
+            let running = try await w.open(points: 1)
+            let ending = try await w.ledger.openAccount(
+                project: UUID(), organisation: UUID(), kind: .inference, grant: .points(1),
+                termStart: LedgerServiceTests.start, termEnd: w.clock.now().addingTimeInterval(60), reference: "short",
+                by: .system, on: w.db)
+            #expect(try await w.ledger.expireEndedTerms(on: w.db) == 0)
+            w.clock.advance(by: 61)
+            #expect(try await w.ledger.expireEndedTerms(on: w.db) == 1)
+            #expect(try await w.ledger.expireEndedTerms(on: w.db) == 0)
+            #expect(try await w.ledger.account(id: ending.id, on: w.db)?.status == .closed)
+            #expect(try await w.ledger.account(id: running.id, on: w.db)?.status == .open)
+            try await w.expectClean()
+        }
+    }
+
     @Test("verify reports a balance changed behind the ledger's back")
     func verifyFindsTampering() async throws {
         try await Self.with { w in

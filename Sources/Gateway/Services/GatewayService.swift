@@ -1,4 +1,5 @@
 import Foundation
+import Ledger
 import Logging
 import ServiceLifecycle
 
@@ -11,17 +12,26 @@ public struct GatewayService: Service {
     public init(runtime: GatewayRuntime) { self.runtime = runtime }
 
     public func run() async throws {
+        if runtime.settings.regionDatabase == nil {
+            runtime.logger.warning("gateway: no region database (gateway.region.database): connections are not checked by country (SPEC C6.1); required in production")
+        }
         do {
             try await runtime.leases.recoverOwnSlices()
         } catch {
             runtime.logger.error("gateway: giving back a previous run's slices failed", metadata: ["error": "\(error)"])
         }
         var sinceProbe = Duration.zero
+        var sinceMaintenance = Duration.seconds(60)
         let interval = runtime.settings.leases.flushInterval
         while !Task.isShuttingDownGracefully && !Task.isCancelled {
             try? await Task.sleep(for: interval)
             await runtime.leases.flush()
             sinceProbe += interval
+            sinceMaintenance += interval
+            if sinceMaintenance >= .seconds(60) {
+                sinceMaintenance = .zero
+                await maintain()
+            }
             if sinceProbe >= .seconds(5) {
                 sinceProbe = .zero
                 if let catalogue = try? await runtime.catalogue() {
@@ -32,5 +42,22 @@ public struct GatewayService: Service {
         // Requests still streaming finish first (the server stops before this service on shutdown).
         for _ in 0..<600 where runtime.leases.running > 0 { try? await Task.sleep(for: .milliseconds(100)) }
         await runtime.leases.drain()
+    }
+
+    /// Once a minute, on every instance (both steps are idempotent and take the account's lock): holds
+    /// nobody settled before they expired go back to the balance, and accounts whose term has ended
+    /// expire (SPEC C1.5: points are valid for the term only).
+    func maintain() async {
+        let db = runtime.database()
+        do {
+            let recovered = try await runtime.ledger.recoverExpiredHolds(on: db)
+            let expired = try await runtime.ledger.expireEndedTerms(on: db)
+            if recovered + expired > 0 {
+                runtime.logger.notice("ledger maintenance", metadata: ["recoveredHolds": "\(recovered)",
+                                                                      "expiredAccounts": "\(expired)"])
+            }
+        } catch {
+            runtime.logger.error("ledger maintenance failed", metadata: ["error": "\(error)"])
+        }
     }
 }

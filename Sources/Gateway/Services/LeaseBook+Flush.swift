@@ -15,6 +15,13 @@ extension LeaseBook {
             for (slice, items) in slices {
                 do {
                     try await settle(account: account, slice: slice, items: items, on: db)
+                } catch LedgerError.noOpenReservation, LedgerError.accountClosed {
+                    // The term ended (its expiry gave every hold back) or the slice was recovered as
+                    // expired: nothing can be charged any more. The requests are logged unbilled, in the
+                    // tenant's favour, and the slice is forgotten.
+                    logger.warning("gateway: slice closed before its requests settled; logged unbilled",
+                                   metadata: ["account": "\(account)", "slice": "\(slice)", "requests": "\(items.count)"])
+                    await logUnbilled(account: account, slice: slice, items: items, on: db)
                 } catch {
                     logger.error("gateway: settling usage failed; will retry",
                                  metadata: ["account": "\(account)", "slice": "\(slice)", "error": "\(error)"])
@@ -89,6 +96,19 @@ extension LeaseBook {
             state.accounts[account]!.slices[index].held -= charged
             state.accounts[account]!.slices[index].committed -= bounds
         }
+    }
+
+    private func logUnbilled(account: UUID, slice: String, items: [Finished], on db: any Database) async {
+        do {
+            try await Self.insert(items.map { item in
+                var row = item.log
+                row.charged_ticks = 0
+                return row
+            }, on: db)
+        } catch {
+            logger.error("gateway: writing unbilled requests' log failed", metadata: ["error": "\(error)"])
+        }
+        withState { $0.accounts[account]?.slices.removeAll { $0.reference == slice } }
     }
 
     private func writeRefusals(on db: any Database) async {

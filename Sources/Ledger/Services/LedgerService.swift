@@ -294,6 +294,17 @@ public struct LedgerService: Sendable {
         }
     }
 
+    /// Expires every open account whose term has ended (idempotent; any instance may run it).
+    @discardableResult
+    public func expireEndedTerms(on db: any Database) async throws -> Int {
+        struct Due: Decodable { var id: UUID }
+        let due = try await Self.sql(db).select().column("id").from(LedgerTables.accounts)
+            .where("status", .equal, AccountStatus.open.rawValue).where("term_end", .lessThanOrEqual, clock.now())
+            .all(decoding: Due.self)
+        for account in due { try await expire(account: account.id, on: db) }
+        return due.count
+    }
+
     // MARK: Reads
 
     public func daily(account id: UUID, on db: any Database) async throws -> [DailyUsage] {
