@@ -1,6 +1,7 @@
 import App
 import FluentKit
 import Foundation
+import Gateway
 import Ledger
 import SQLKit
 import SuanliKit
@@ -265,6 +266,62 @@ struct LedgerServiceTests {
             #expect(admitted == 20)
             let after = try #require(try await w.ledger.account(id: account.id, on: w.db))
             #expect(after.balance == .zero && after.held == .points(20))
+            try await w.expectClean()
+        } catch {
+            await second.database.shutdown()
+            await first.database.shutdown()
+            throw error
+        }
+        await second.database.shutdown()
+        await first.database.shutdown()
+    }
+
+    @Test("two gateway instances leasing one balance: every claim is paid for, nothing is overspent or lost")
+    func leasesAcrossInstances() async throws {
+        let config = try await TestApp.config(overrides: ["database.pool.size": "4"])
+        let clock = ManualClock(Self.start.addingTimeInterval(3_600))
+        let first = try await Suanli.boot(config: config, clock: clock)
+        let second = try await Suanli.boot(config: config, clock: clock, migrate: false)
+        do {
+            let w = World(suanli: first, clock: clock)
+            let account = try await w.open(points: 1)  // 100 metered units
+            let books = [first, second].enumerated().map { index, suanli in
+                LeaseBook(ledger: suanli.ledger, instance: "instance-\(index)",
+                          database: { suanli.database.db }, logger: suanli.logger)
+            }
+            // 300 requests of 1 unit's worst case, using 600 tokens each: at most 100 can be paid for
+            // (the carry rule charges 600 × n tokens → ⌈0.6 n⌉ units, so up to 166 could run if claims were
+            // not bounded by worst cases; they are).
+            let served = try await withThrowingTaskGroup(of: Bool.self) { group in
+                for index in 0..<300 {
+                    let book = books[index % 2]
+                    group.addTask {
+                        guard let grant = try await book.claim(account: account.id, want: .meteredUnits(1),
+                                                               minimum: .meteredUnits(1)) else { return false }
+                        let usage = UsageRecord(request: "r-\(index)", model: "m", promptTokens: 100, completionTokens: 500,
+                                                at: clock.now())
+                        book.finish(grant, usage: usage, log: GatewayRequestRow(
+                            id: "r-\(index)", key_id: UUID(), project_id: account.projectID, organisation_id: UUID(),
+                            endpoint: "/v1/chat/completions", model: "m", streamed: false, outcome: "completed", status: 200,
+                            prompt_tokens: 100, completion_tokens: 500, reported_completion_tokens: 500, charged_ticks: 0,
+                            max_tokens: 500, client_ip: nil, country: nil, upstream: nil, started_at: clock.now(),
+                            duration_ms: 1))
+                        if index % 25 == 0 { await book.flush() }
+                        return true
+                    }
+                }
+                return try await group.reduce(0) { $0 + ($1 ? 1 : 0) }
+            }
+            for book in books { await book.drain() }
+            let after = try #require(try await w.ledger.account(id: account.id, on: w.db))
+            #expect(served >= 50 && served <= 100, "served \(served)")
+            #expect(after.held == .zero && after.balance >= .zero)
+            #expect(after.used == .meteredUnits((served * 600 + 999) / 1000), "the carry rule over every served request")
+            #expect(after.balance + after.used == .points(1))
+            let rows = try await (w.db as! any SQLDatabase).select().column("*").from(GatewayRequestRow.schema)
+                .all(decoding: GatewayRequestRow.self)
+            #expect(rows.count == served && Set(rows.map(\.id)).count == served)
+            #expect(rows.reduce(0) { $0 + $1.charged_ticks } == after.used.ticks)
             try await w.expectClean()
         } catch {
             await second.database.shutdown()

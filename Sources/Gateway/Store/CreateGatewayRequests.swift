@@ -65,6 +65,31 @@ public struct GatewayRequestRow: Codable, Sendable, Equatable {
     public var upstream: String?
     public var started_at: Date
     public var duration_ms: Int
+
+    public init(id: String, key_id: UUID, project_id: UUID, organisation_id: UUID, endpoint: String, model: String,
+                streamed: Bool, outcome: String, status: Int, prompt_tokens: Int, completion_tokens: Int,
+                reported_completion_tokens: Int?, charged_ticks: Int, max_tokens: Int, client_ip: String?,
+                country: String?, upstream: String?, started_at: Date, duration_ms: Int) {
+        self.id = id
+        self.key_id = key_id
+        self.project_id = project_id
+        self.organisation_id = organisation_id
+        self.endpoint = endpoint
+        self.model = model
+        self.streamed = streamed
+        self.outcome = outcome
+        self.status = status
+        self.prompt_tokens = prompt_tokens
+        self.completion_tokens = completion_tokens
+        self.reported_completion_tokens = reported_completion_tokens
+        self.charged_ticks = charged_ticks
+        self.max_tokens = max_tokens
+        self.client_ip = client_ip
+        self.country = country
+        self.upstream = upstream
+        self.started_at = started_at
+        self.duration_ms = duration_ms
+    }
 }
 
 /// How a request ended, as the request log and the pages name it.
