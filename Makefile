@@ -21,8 +21,9 @@ build: ## debug build (.build/debug/suanli)
 release: ## release build (.build/release/suanli)
 	$(SWIFT) build -c release
 
-run: ## build and serve locally on var/ (first run: migrate + demo logins)
+run: ## build and serve locally on var/ (first run: migrate + demo logins; starts the model servers)
 	bash scripts/setup-system
+	bash scripts/setup-venv
 	$(SWIFT) build
 	bash scripts/run-local $(ARGS)
 
@@ -40,6 +41,7 @@ bench: ## release build + wrk on loopback; results in artifacts/bench/
 	bash scripts/setup-venv
 	$(SWIFT) build -c release
 	bash scripts/bench/run
+bench-gateway: ; bash bench/gateway/run $(BENCH_ARGS) ## wrk: the /v1 gateway vs nginx and LiteLLM (bench/results/gateway-*)
 
 clean: ## remove var/ and artifacts/ (not .build)
 	if [ -d var/pg ]; then bash scripts/stop-postgres var/pg; fi
