@@ -22,6 +22,13 @@ public final class DatabaseHandle: Sendable {
     public let isPostgres: Bool
     private let eventLoopGroup: any EventLoopGroup
     private let ownsGroup: Bool
+    /// SQLite's blocking calls run here. Its own pool (one thread: the one connection runs one statement
+    /// at a time): a statement waiting out `busy_timeout` for another connection's write lock then blocks
+    /// only this handle, never the thread the lock holder needs to commit. (On NIO's shared pool, two
+    /// handles on one file in one process — two gateway instances in a test — could each park a waiter
+    /// on both of its threads and stall every holder until the timeout: "database is locked".)
+    private let threadPool: NIOThreadPool
+    private let ownsThreadPool: Bool
     private let schema: String
 
     /// Every migration, in order. Later contexts append theirs here.
@@ -43,7 +50,15 @@ public final class DatabaseHandle: Sendable {
             eventLoopGroup = MultiThreadedEventLoopGroup(numberOfThreads: 1)
             ownsGroup = true
         }
-        databases = Databases(threadPool: NIOThreadPool.singleton, on: eventLoopGroup)
+        if isPostgres {
+            threadPool = NIOThreadPool.singleton
+            ownsThreadPool = false
+        } else {
+            threadPool = NIOThreadPool(numberOfThreads: 1)
+            threadPool.start()
+            ownsThreadPool = true
+        }
+        databases = Databases(threadPool: threadPool, on: eventLoopGroup)
         if isPostgres {
             var postgres = try SQLPostgresConfiguration(url: config.databaseURL)
             if !config.databaseSchema.isEmpty { postgres.searchPath = [config.databaseSchema] }
@@ -109,5 +124,6 @@ public final class DatabaseHandle: Sendable {
     public func shutdown() async {
         await databases.shutdownAsync()
         if ownsGroup { try? await eventLoopGroup.shutdownGracefully() }
+        if ownsThreadPool { try? await threadPool.shutdownGracefully() }
     }
 }
