@@ -90,6 +90,7 @@ struct GatewayMeteringTests {
 
             // Every server unavailable: 503, nothing charged.
             g.upstream.set(.unavailable)
+            _ = try await g.settled(4)  // the three answered requests are billed before `used` is read
             let used = try await g.account().used
             let down = try await g.chat()
             #expect(down.status == .serviceUnavailable)
