@@ -163,7 +163,7 @@ public struct Suanli: Sendable {
     /// The HTTP server plus background services (mail delivery), ready to `runService()`.
     /// - Parameter closeDatabase: tests keep the database open after the server stops, to inspect it.
     public func application(closeDatabase: Bool = true) throws -> some ApplicationProtocol {
-        let app = Application(
+        var app = Application(
             responder: try responder(),
             configuration: .init(address: .hostname(config.host, port: config.port), serverName: "suanli"),
             services: closeDatabase
@@ -175,6 +175,17 @@ public struct Suanli: Sendable {
                 print("Suanli 算力平台 is running at http://\(config.host):\(port)/")
             },
             logger: logger)
+        // The slices a previous run of this gateway instance left open go back before any request can
+        // lease a new one under the same holder name (a later recovery could close a live slice).
+        let gateway = self.gateway
+        app.beforeServerStarts {
+            do {
+                try await gateway.leases.recoverOwnSlices()
+            } catch {
+                gateway.logger.error("gateway: giving back a previous run's slices failed; they return when they expire",
+                                     metadata: ["error": "\(error)"])
+            }
+        }
         return app
     }
 }

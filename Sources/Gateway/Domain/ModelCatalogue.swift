@@ -71,14 +71,41 @@ public struct OriginDenyList: Hashable, Sendable, Codable {
 /// Refused models never appear in `/v1/models` and are answered as unknown-or-refused.
 public struct ModelCatalogue: Hashable, Sendable {
     public private(set) var models: [CatalogueModel]
-    public var denyList: OriginDenyList
+    public var denyList: OriginDenyList {
+        didSet { decide() }
+    }
+    /// Each model's standing, worked out once per catalogue rather than on every request (the family
+    /// match is a case-insensitive search of several names: too slow for the gateway's hot path).
+    private var standing: [String: Standing] = [:]
+
+    private enum Standing: Hashable, Sendable {
+        case offered(CatalogueModel)
+        case refused(Bilingual)
+        case disabled
+    }
 
     public init(models: [CatalogueModel], denyList: OriginDenyList = .platform) {
         self.models = models
         self.denyList = denyList
+        decide()
     }
 
-    public var offered: [CatalogueModel] { models.filter { $0.enabled && denyList.refusal(of: $0) == nil } }
+    private mutating func decide() {
+        standing = [:]
+        for model in models where standing[model.id] == nil {
+            if !model.enabled {
+                standing[model.id] = .disabled
+            } else if let reason = denyList.refusal(of: model) {
+                standing[model.id] = .refused(reason)
+            } else {
+                standing[model.id] = .offered(model)
+            }
+        }
+    }
+
+    public var offered: [CatalogueModel] {
+        models.filter { if case .offered = standing[$0.id] { true } else { false } }
+    }
 
     public enum Lookup: Equatable, Sendable {
         case offered(CatalogueModel)
@@ -87,9 +114,14 @@ public struct ModelCatalogue: Hashable, Sendable {
     }
 
     public func lookup(_ id: String, for capability: ModelCapability) -> Lookup {
-        guard let model = models.first(where: { $0.id == id }), model.enabled else { return .unknown }
-        if let reason = denyList.refusal(of: model) { return .refused(reason) }
-        guard model.capabilities.contains(capability), !model.upstreams.isEmpty else { return .unknown }
-        return .offered(model)
+        switch standing[id] {
+        case .offered(let model)?:
+            guard model.capabilities.contains(capability), !model.upstreams.isEmpty else { return .unknown }
+            return .offered(model)
+        case .refused(let reason)?:
+            return .refused(reason)
+        case .disabled?, nil:
+            return .unknown
+        }
     }
 }

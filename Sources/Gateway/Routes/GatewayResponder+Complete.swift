@@ -114,7 +114,7 @@ extension GatewayResponder {
                                              defaultMaxTokens: runtime.settings.defaultMaxTokens) else {
                 if let claimed { runtime.leases.finish(claimed, usage: nil, log: nil) }
                 runtime.settleRate(key: key, admittedAt: startedAt, reserved: unbounded.worstCaseTokens, used: 0)
-                let remaining = (try? await runtime.ledger.account(id: account.id, on: runtime.database()))?.balance
+                let remaining = runtime.leases.knownRemaining(account: account.id)
                 return refuse(.insufficientPoints(remaining: (remaining ?? .zero).pointsText,
                                                   needed: parsed.minimumReserve.pointsText), .insufficientPoints)
             }

@@ -1,10 +1,17 @@
 import Metrics
+import Synchronization
 
 /// The gateway's counters at `/metrics` (issue 4: "blocks counted"): requests by outcome and metered
-/// tokens. Region blocks are `suanli_gateway_requests_total{outcome="region_denied"}`.
+/// tokens. Region blocks are `suanli_gateway_requests_total{outcome="region_denied"}`. The counters are
+/// made once (a lookup in the metrics registry per request showed in the gateway's profile).
 enum GatewayMetrics {
-    static func outcome(_ outcome: RequestOutcome, tokens: Int = 0) {
-        Counter(label: "suanli_gateway_requests_total", dimensions: [("outcome", outcome.rawValue)]).increment()
-        if tokens > 0 { Counter(label: "suanli_gateway_tokens_total").increment(by: tokens) }
+    static let byOutcome: [RequestOutcome: Counter] = Dictionary(uniqueKeysWithValues: RequestOutcome.allCases.map {
+        ($0, Counter(label: "suanli_gateway_requests_total", dimensions: [("outcome", $0.rawValue)]))
+    })
+    static let tokens = Counter(label: "suanli_gateway_tokens_total")
+
+    static func outcome(_ outcome: RequestOutcome, tokens count: Int = 0) {
+        byOutcome[outcome]?.increment()
+        if count > 0 { tokens.increment(by: count) }
     }
 }

@@ -47,7 +47,7 @@ public final class GatewayRuntime: Sendable {
     public let leases: LeaseBook
     public let upstreams: UpstreamPool
     let database: @Sendable () -> any Database
-    let logger: Logger
+    public let logger: Logger
     private let keyChecks = Mutex<[String: KeyCheck]>([:])
     private let catalogueState = Mutex<(catalogue: ModelCatalogue?, readAt: Date)>((nil, .distantPast))
     private let windows = Mutex<[UUID: RateWindow]>([:])

@@ -4,8 +4,9 @@ import Logging
 import ServiceLifecycle
 
 /// The gateway's background work, run beside the HTTP server: flushes settled usage every
-/// `flushInterval`, gives back idle slices, probes upstreams marked down; at start it gives back the
-/// slices a previous run of this instance left open, at shutdown everything it holds.
+/// `flushInterval`, gives back idle slices, probes upstreams marked down, and once a minute runs the
+/// ledger's maintenance; at shutdown it gives back everything it holds. (The slices a previous run
+/// left open are given back before the server starts: `Suanli.application()`.)
 public struct GatewayService: Service {
     public let runtime: GatewayRuntime
 
@@ -14,11 +15,6 @@ public struct GatewayService: Service {
     public func run() async throws {
         if runtime.settings.regionDatabase == nil {
             runtime.logger.warning("gateway: no region database (gateway.region.database): connections are not checked by country (SPEC C6.1); required in production")
-        }
-        do {
-            try await runtime.leases.recoverOwnSlices()
-        } catch {
-            runtime.logger.error("gateway: giving back a previous run's slices failed", metadata: ["error": "\(error)"])
         }
         var sinceProbe = Duration.zero
         var sinceMaintenance = Duration.seconds(60)

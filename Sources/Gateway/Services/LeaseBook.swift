@@ -71,6 +71,10 @@ public final class LeaseBook: Sendable {
         var slices: [Slice] = []
         var finished: [Finished] = []
         var toppingUp = false
+        /// The balance the last top-up read, and until when a short balance is believed without
+        /// reading it again (a client retrying after 429s must not cost a database read each time).
+        var lastBalance: Int?
+        var shortUntil: ContinuousClock.Instant?
     }
 
     struct State {
@@ -145,12 +149,15 @@ public final class LeaseBook: Sendable {
     /// Leases a new slice: `sliceMultiple` × `want` (at least `sliceFloor`), or what the balance has.
     /// One top-up per account at a time; concurrent requests wait for it and then try again.
     private func topUp(account: UUID, want: LedgerAmount) async throws {
-        let leader = state.withLock { state -> Bool in
-            if state.accounts[account]?.toppingUp == true { return false }
+        enum Role { case leader, follower, short }
+        let role = state.withLock { state -> Role in
+            if let until = state.accounts[account]?.shortUntil, ContinuousClock.now < until { return .short }
+            if state.accounts[account]?.toppingUp == true { return .follower }
             state.accounts[account, default: AccountLeases()].toppingUp = true
-            return true
+            return .leader
         }
-        guard leader else {
+        if role == .short { return }
+        guard role == .leader else {
             await withCheckedContinuation { continuation in
                 let waiting = state.withLock { $0.accounts[account]?.toppingUp == true }
                 if waiting {
@@ -169,6 +176,10 @@ public final class LeaseBook: Sendable {
         }
         let db = database()
         guard let snapshot = try await ledger.account(id: account, on: db) else { return }
+        state.withLock { state in
+            state.accounts[account]?.lastBalance = snapshot.balance.ticks
+            state.accounts[account]?.shortUntil = snapshot.balance < want ? ContinuousClock.now + .milliseconds(500) : nil
+        }
         var amount = LedgerAmount(ticks: min(snapshot.balance.ticks,
                                              max(want.ticks * settings.sliceMultiple, settings.sliceFloor.ticks)))
         for _ in 0..<3 where amount > .zero {
@@ -180,6 +191,7 @@ public final class LeaseBook: Sendable {
                 state.withLock { state in
                     state.accounts[account, default: AccountLeases()].slices.append(
                         Slice(reference: reference, held: amount.ticks, openedAt: opened, lastUsed: opened))
+                    state.accounts[account]?.lastBalance = max(0, snapshot.balance.ticks - amount.ticks)
                 }
                 return
             } catch LedgerError.insufficientBalance(let available, _) {
@@ -234,6 +246,17 @@ public final class LeaseBook: Sendable {
     /// A refused request's log row, written with the next flush.
     public func record(refusal row: GatewayRequestRow) {
         state.withLock { $0.refusals.append(row) }
+    }
+
+    /// What the account has left as this instance last saw it: the unheld balance its last top-up read
+    /// (less the slice it then leased) plus what this instance's open slices still have free. Other
+    /// instances' free slices are not seen. For messages, not for admission.
+    public func knownRemaining(account: UUID) -> LedgerAmount? {
+        state.withLock { state in
+            guard let leases = state.accounts[account], let balance = leases.lastBalance else { return nil }
+            let free = leases.slices.filter { !$0.closing }.reduce(0) { $0 + max(0, $1.free) }
+            return LedgerAmount(ticks: balance + free)
+        }
     }
 
     /// What this instance holds for an account right now (for the operator's view and tests).
