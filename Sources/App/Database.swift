@@ -67,7 +67,11 @@ public final class DatabaseHandle: Sendable {
                                     sqlLogLevel: .trace), as: .psql)
         } else {
             try FileManager.default.createDirectory(atPath: config.varDirectory, withIntermediateDirectories: true)
-            databases.use(.sqlite(.file(config.sqlitePath), sqlLogLevel: .trace), as: .sqlite)
+            // The same pool wait as PostgreSQL's (database.pool.timeout.seconds): SQLite's one connection
+            // queues every request, and the driver's 10 s default timed out a queue of 100 under load.
+            databases.use(.sqlite(.file(config.sqlitePath),
+                                  connectionPoolTimeout: .seconds(Int64(config.databasePoolTimeoutSeconds)),
+                                  sqlLogLevel: .trace), as: .sqlite)
         }
         migrations = Migrations()
         migrations.add(Self.allMigrations)

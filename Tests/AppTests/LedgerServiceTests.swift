@@ -240,7 +240,7 @@ struct LedgerServiceTests {
     /// balance that pays for 20: exactly 20 are admitted and the balance never goes below zero.
     @Test("concurrent reservations from two instances never overspend")
     func concurrentReservations() async throws {
-        let config = try await TestApp.config(overrides: ["database.pool.size": "4"])
+        let config = try await TestApp.config(overrides: ["database.pool.size": "4", "database.pool.timeout.seconds": "120"])
         let clock = ManualClock(Self.start.addingTimeInterval(3_600))
         let first = try await Suanli.boot(config: config, clock: clock)
         let second = try await Suanli.boot(config: config, clock: clock, migrate: false)
@@ -278,7 +278,7 @@ struct LedgerServiceTests {
 
     @Test("two gateway instances leasing one balance: every claim is paid for, nothing is overspent or lost")
     func leasesAcrossInstances() async throws {
-        let config = try await TestApp.config(overrides: ["database.pool.size": "4"])
+        let config = try await TestApp.config(overrides: ["database.pool.size": "4", "database.pool.timeout.seconds": "120"])
         let clock = ManualClock(Self.start.addingTimeInterval(3_600))
         let first = try await Suanli.boot(config: config, clock: clock)
         let second = try await Suanli.boot(config: config, clock: clock, migrate: false)
