@@ -175,10 +175,17 @@ def submit_form(browser: Any, action_suffix: str, button: str | None = None) -> 
 
 
 def wait_done(browser: Any, done: str) -> None:
-    """Waits for the redirect that reports `?done=<done>` (the page's success notice)."""
+    """Waits for the redirect that reports `?done=<done>` (the page's success notice).
+
+    The page it arrives on is marked, and a page that carries the mark never counts: two steps in a row
+    that both report `done=decided` (one eligibility rule after another) would otherwise see the first
+    step's page, still showing while the second post is under way, and read elements it then replaces.
+    """
     try:
         wait(browser).until(lambda d: f"done={done}" in d.current_url
-                            and d.execute_script("return document.readyState") == "complete")
+                            and d.execute_script("return document.readyState") == "complete"
+                            and not d.execute_script("return document.documentElement.dataset.e2eDone === '1'"))
+        browser.execute_script("document.documentElement.dataset.e2eDone = '1'")
     except Exception as error:
         errors = [e.text for e in browser.find_elements(By.CSS_SELECTOR, "#error-summary li, .error")]
         raise AssertionError(f"expected ?done={done}, on {browser.current_url}; errors {errors}; "
