@@ -156,6 +156,9 @@ struct GatewayAdmissionTests {
             #expect(rows.last?.outcome == "insufficient_points")
             let after = try await g.account()
             #expect(after.balance >= .zero && after.held == .zero)
+            // The message tells the developer what is really left (the instance's own view of it).
+            let message = try #require(error["message"] as? String)
+            #expect(message.contains("remaining \(after.remaining.pointsText) points"), "\(message)")
             #expect(try await g.suanli.ledger.verify(on: g.db).isClean)
         }
     }
