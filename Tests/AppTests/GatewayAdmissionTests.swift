@@ -99,6 +99,7 @@ struct GatewayAdmissionTests {
           arguments: [("1.0.1.9", "CN"), ("1.36.20.1", "HK"), ("60.246.1.1", "MO")])
     func region(address: String, country: String) async throws {
         try await GatewayWorld.with { g in
+            let blocksBefore = try await g.regionBlocksCounted()
             let blocked = try await g.chat(from: address)
             #expect(blocked.status == .forbidden)
             let error = try GatewayWorld.error(blocked)
@@ -115,6 +116,8 @@ struct GatewayAdmissionTests {
             let audits = try await AuditRecordModel.query(on: g.db).filter(\.$action == "gateway.region.blocked").all()
             #expect(audits.count == 1, "one audit record per key and country per minute")
             #expect(audits.first?.sourceIP == address)
+            // Counted at /metrics too (the counter is process-wide: other tests may add to it meanwhile).
+            #expect(try await g.regionBlocksCounted() >= blocksBefore + 2)
         }
     }
 

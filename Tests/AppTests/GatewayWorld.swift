@@ -76,6 +76,16 @@ struct GatewayWorld: Sendable {
         return try await post("/v1/chat/completions", body + "}", key: key, from: address)
     }
 
+    /// `suanli_gateway_requests_total{outcome="region_denied"}` as `/metrics` shows it (0 before the first).
+    func regionBlocksCounted() async throws -> Int {
+        let response = try await client.execute(uri: "/metrics", method: .get, headers: [:], body: nil)
+        #expect(response.status == .ok)
+        let line = String(buffer: response.body).split(separator: "\n")
+            .first { $0.hasPrefix("suanli_gateway_requests_total{") && $0.contains(#"outcome="region_denied""#) }
+        guard let line, let value = line.split(separator: " ").last else { return 0 }
+        return try #require(Int(value) ?? Double(value).map { Int($0) })
+    }
+
     /// The OpenAI error object's `error` member.
     static func error(_ response: TestResponse) throws -> [String: Any] {
         let object = try JSONSerialization.jsonObject(with: Data(buffer: response.body)) as? [String: Any]

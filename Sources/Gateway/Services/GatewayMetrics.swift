@@ -1,9 +1,9 @@
 import Metrics
-import Synchronization
 
 /// The gateway's counters at `/metrics` (issue 4: "blocks counted"): requests by outcome and metered
 /// tokens. Region blocks are `suanli_gateway_requests_total{outcome="region_denied"}`. The counters are
-/// made once (a lookup in the metrics registry per request showed in the gateway's profile).
+/// made once (a lookup in the metrics registry per request showed in the gateway's profile), on the first
+/// request: after the app has bootstrapped the metrics system (`AppMetrics`, when the responder is built).
 enum GatewayMetrics {
     static let byOutcome: [RequestOutcome: Counter] = Dictionary(uniqueKeysWithValues: RequestOutcome.allCases.map {
         ($0, Counter(label: "suanli_gateway_requests_total", dimensions: [("outcome", $0.rawValue)]))

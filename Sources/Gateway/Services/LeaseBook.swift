@@ -180,7 +180,8 @@ public final class LeaseBook: Sendable {
             state.accounts[account]?.lastBalance = snapshot.balance.ticks
             state.accounts[account]?.shortUntil = snapshot.balance < want ? ContinuousClock.now + .milliseconds(500) : nil
         }
-        var amount = LedgerAmount(ticks: min(snapshot.balance.ticks,
+        var unheld = snapshot.balance
+        var amount = LedgerAmount(ticks: min(unheld.ticks,
                                              max(want.ticks * settings.sliceMultiple, settings.sliceFloor.ticks)))
         for _ in 0..<3 where amount > .zero {
             let reference = nextReference()
@@ -191,11 +192,13 @@ public final class LeaseBook: Sendable {
                 state.withLock { state in
                     state.accounts[account, default: AccountLeases()].slices.append(
                         Slice(reference: reference, held: amount.ticks, openedAt: opened, lastUsed: opened))
-                    state.accounts[account]?.lastBalance = max(0, snapshot.balance.ticks - amount.ticks)
+                    state.accounts[account]?.lastBalance = max(0, unheld.ticks - amount.ticks)
                 }
                 return
             } catch LedgerError.insufficientBalance(let available, _) {
                 amount = available  // another instance leased meanwhile: take what is left
+                unheld = available
+                state.withLock { $0.accounts[account]?.lastBalance = available.ticks }
             }
         }
     }
