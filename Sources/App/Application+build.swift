@@ -163,8 +163,11 @@ public struct Suanli: Sendable {
     /// The HTTP server plus background services (mail delivery), ready to `runService()`.
     /// - Parameter closeDatabase: tests keep the database open after the server stops, to inspect it.
     public func application(closeDatabase: Bool = true) throws -> some ApplicationProtocol {
+        let runtime = gateway
         var app = Application(
             responder: try responder(),
+            // HTTP/1.1 as Hummingbird's `.http1()`, with the gateway's event-loop fast path in the pipeline.
+            server: GatewayHTTP1Channel.server(runtime: runtime),
             configuration: .init(address: .hostname(config.host, port: config.port), serverName: "suanli"),
             services: closeDatabase
                 ? [DatabaseShutdown(database: database), mailDelivery, grantsWorker, GatewayService(runtime: gateway)]

@@ -8,23 +8,11 @@ import Logging
 import NIOCore
 
 extension GatewayResponder {
-    /// One admitted request's facts, carried to its settlement.
-    struct Admitted: Sendable {
-        let id: String
-        let endpoint: GatewayEndpoint
-        let request: GatewayRequest
-        let model: CatalogueModel
-        let key: AuthenticatedKey
-        let budget: GatewayRequest.Budget
-        let grant: LeaseBook.Grant
-        let rateTokens: Int
-        let startedAt: Date
-        var log: GatewayRequestRow
-    }
+    typealias Admitted = GatewayAdmitted
 
     func complete(_ endpoint: GatewayEndpoint, request incoming: Request, context: Context) async -> Response {
         let startedAt = runtime.clock.now()
-        let requestID = Self.newRequestID()
+        let requestID = GatewayAdmitted.newRequestID()
         do {
             // 1. The key and its project.
             let check: KeyCheck
@@ -47,15 +35,12 @@ extension GatewayResponder {
                 return Self.failure(error, requestID: requestID)
             }
             let peer = context.remoteAddress?.ipAddress
-            var log = GatewayRequestRow(
-                id: requestID, key_id: key.id, project_id: key.projectID, organisation_id: key.organisationID,
-                endpoint: endpoint.rawValue, model: parsed.model, streamed: parsed.stream, outcome: "", status: 0,
-                prompt_tokens: 0, completion_tokens: 0, reported_completion_tokens: nil, charged_ticks: 0,
-                max_tokens: 0, client_ip: peer, country: nil, upstream: nil, started_at: startedAt, duration_ms: 0)
+            var log = GatewayAdmitted.logRow(id: requestID, key: key, endpoint: endpoint, request: parsed, peer: peer,
+                                             startedAt: startedAt)
             func refuse(_ failure: OpenAIFailure, _ outcome: RequestOutcome) -> Response {
                 log.outcome = outcome.rawValue
                 log.status = failure.status
-                log.duration_ms = Self.milliseconds(since: startedAt, runtime.clock.now())
+                log.duration_ms = GatewayAdmitted.milliseconds(since: startedAt, runtime.clock.now())
                 runtime.leases.record(refusal: log)
                 GatewayMetrics.outcome(outcome)
                 return Self.failure(failure, requestID: requestID)
@@ -123,6 +108,7 @@ extension GatewayResponder {
             let admitted = Admitted(id: requestID, endpoint: endpoint, request: parsed, model: model, key: key,
                                     budget: budget, grant: grant, rateTokens: unbounded.worstCaseTokens,
                                     startedAt: startedAt, log: log)
+            GatewayMetrics.taskPath.increment()
             return await exchange(admitted)
         } catch {
             runtime.logger.error("gateway: admission failed", metadata: ["error": "\(error)", "request": "\(requestID)"])
@@ -143,15 +129,5 @@ extension GatewayResponder {
         }
         return ("This key's project term starts on \(start); requests are accepted from then.",
                 "此金鑰所屬專案的使用期間自 \(start) 開始，屆時才受理請求。")
-    }
-
-    static func newRequestID() -> String {
-        var generator = SystemRandomNumberGenerator()
-        let alphabet = Array("0123456789abcdefghijklmnopqrstuvwxyz".utf8)
-        return "req_" + String(decoding: (0..<24).map { _ in alphabet[Int(generator.next() % 36)] }, as: UTF8.self)
-    }
-
-    static func milliseconds(since start: Date, _ end: Date) -> Int {
-        max(0, Int((end.timeIntervalSince(start) * 1000).rounded()))
     }
 }

@@ -9,6 +9,10 @@ enum GatewayMetrics {
         ($0, Counter(label: "suanli_gateway_requests_total", dimensions: [("outcome", $0.rawValue)]))
     })
     static let tokens = Counter(label: "suanli_gateway_tokens_total")
+    /// Admitted requests by the path that proxied them: `event_loop` (`GatewayFastPath`) or `task`
+    /// (`GatewayResponder`: a key or catalogue read, a new slice, an https model server, …).
+    static let eventLoopPath = Counter(label: "suanli_gateway_proxied_total", dimensions: [("path", "event_loop")])
+    static let taskPath = Counter(label: "suanli_gateway_proxied_total", dimensions: [("path", "task")])
 
     static func outcome(_ outcome: RequestOutcome, tokens count: Int = 0) {
         byOutcome[outcome]?.increment()

@@ -88,6 +88,17 @@ public final class GatewayRuntime: Sendable {
         return check
     }
 
+    /// The cached check for a presented secret while it is fresh, without waiting (the event-loop fast
+    /// path, `GatewayFastPath`); nil when it would have to be read — the request then takes the
+    /// ordinary path, which reads it.
+    func cachedCheck(presented: Substring) -> KeyCheck? {
+        let now = clock.now()
+        guard let cached = keyChecks.withLock({ $0[String(presented)] }),
+              now.timeIntervalSince(cached.readAt) < settings.keyCacheSeconds,
+              cached.key.map({ !$0.policy.isExpired(at: now) }) ?? true else { return nil }
+        return cached
+    }
+
     /// Forgets cached key checks, so a revocation on this instance takes effect at once.
     public func forgetKeys() { keyChecks.withLock { $0.removeAll() } }
 
@@ -102,6 +113,14 @@ public final class GatewayRuntime: Sendable {
         let fresh = try await catalogueService.catalogue(on: database())
         catalogueState.withLock { $0 = (fresh, now) }
         return fresh
+    }
+
+    /// The cached catalogue while it is fresh (the fast path); nil when it would have to be read.
+    func cachedCatalogue() -> ModelCatalogue? {
+        let cached = catalogueState.withLock { $0 }
+        guard let catalogue = cached.catalogue,
+              clock.now().timeIntervalSince(cached.readAt) < settings.catalogueRefreshSeconds else { return nil }
+        return catalogue
     }
 
     /// Forgets the cached catalogue (after an operator's change on this instance).

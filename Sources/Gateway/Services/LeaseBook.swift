@@ -127,6 +127,12 @@ public final class LeaseBook: Sendable {
         return take(account: account, want: want.ticks, minimum: minimum.ticks)
     }
 
+    /// `claim`'s first step without waiting: the whole `want` from a slice this instance already holds,
+    /// or nil (nothing changed) when that needs a new slice — the request then takes the ordinary path.
+    public func claimHeld(account: UUID, want: LedgerAmount) -> Grant? {
+        take(account: account, want: want.ticks, minimum: want.ticks)
+    }
+
     private func take(account: UUID, want: Int, minimum: Int) -> Grant? {
         let instant = now
         return state.withLock { state -> Grant? in
