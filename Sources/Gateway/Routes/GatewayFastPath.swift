@@ -48,7 +48,12 @@ final class GatewayFastPath: ChannelDuplexHandler, RemovableChannelHandler {
 
     init(runtime: GatewayRuntime) { self.runtime = runtime }
 
-    func handlerAdded(context: ChannelHandlerContext) { self.context = context }
+    func handlerAdded(context: ChannelHandlerContext) {
+        self.context = context
+        // Hummingbird's connection state handler, in front of this one, does not pass channelInactive
+        // on; the channel's close future tells when the client has gone.
+        context.channel.closeFuture.assumeIsolatedUnsafeUnchecked().whenComplete { [self] _ in clientClosed() }
+    }
     func handlerRemoved(context: ChannelHandlerContext) { self.context = nil }
 
     // MARK: Inbound
@@ -101,6 +106,7 @@ final class GatewayFastPath: ChannelDuplexHandler, RemovableChannelHandler {
                                                 context: context, closeAfter: head.headerFields[.connection] == "close")
                     mode = .exchanging(exchange)
                     GatewayMetrics.eventLoopPath.increment()
+                    runtime.proxiedOnEventLoop.add(1, ordering: .relaxed)
                     exchange.start()
                 } else {
                     passThrough(head, body, then: .end(nil), context: context)
@@ -123,8 +129,11 @@ final class GatewayFastPath: ChannelDuplexHandler, RemovableChannelHandler {
 
     /// The exchange has written its answer's end.
     func exchangeEnded(closeConnection: Bool) {
-        guard let context else { return }
-        mode = .idle
+        mode = .idle  // also ends the handler ⇄ exchange reference cycle
+        guard let context else {
+            queued = []
+            return
+        }
         if closeConnection {
             queued = []
             context.close(promise: nil)
@@ -145,12 +154,11 @@ final class GatewayFastPath: ChannelDuplexHandler, RemovableChannelHandler {
         return false
     }
 
-    func channelInactive(context: ChannelHandlerContext) {
+    private func clientClosed() {
         if case .exchanging(let exchange) = mode {
             exchange.clientGone = true
             exchange.clientWritable(true)
         }
-        context.fireChannelInactive()
     }
 
     func channelWritabilityChanged(context: ChannelHandlerContext) {
@@ -191,7 +199,9 @@ final class FastExchange: UpstreamExchange {
     let runtime: GatewayRuntime
     private let order: [(url: String, address: UpstreamAddress)]
     private var next = 0
-    private unowned let handler: GatewayFastPath
+    /// Strong: the client connection may close (and its pipeline drop the handler) while the model
+    /// server's answer is still read and billed; the cycle ends when the exchange does.
+    private let handler: GatewayFastPath
     private let eventLoop: any EventLoop
     private let closeAfter: Bool
     var clientGone = false

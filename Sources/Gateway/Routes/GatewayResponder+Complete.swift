@@ -109,6 +109,7 @@ extension GatewayResponder {
                                     budget: budget, grant: grant, rateTokens: unbounded.worstCaseTokens,
                                     startedAt: startedAt, log: log)
             GatewayMetrics.taskPath.increment()
+            runtime.proxiedByTask.add(1, ordering: .relaxed)
             return await exchange(admitted)
         } catch {
             runtime.logger.error("gateway: admission failed", metadata: ["error": "\(error)", "request": "\(requestID)"])

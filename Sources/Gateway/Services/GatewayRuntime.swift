@@ -52,6 +52,13 @@ public final class GatewayRuntime: Sendable {
     private let catalogueState = Mutex<(catalogue: ModelCatalogue?, readAt: Date)>((nil, .distantPast))
     private let windows = Mutex<[UUID: RateWindow]>([:])
     private let regionAudits = Mutex<[String: Date]>([:])
+    /// Admitted requests this runtime proxied on the event loop (`GatewayFastPath`) and by a task
+    /// (`GatewayResponder`); /metrics has the process's totals as `suanli_gateway_proxied_total`.
+    let proxiedOnEventLoop = Atomic<Int>(0)
+    let proxiedByTask = Atomic<Int>(0)
+    public var proxied: (eventLoop: Int, task: Int) {
+        (proxiedOnEventLoop.load(ordering: .relaxed), proxiedByTask.load(ordering: .relaxed))
+    }
 
     public init(settings: GatewaySettings, keys: GatewayKeys, catalogue: GatewayCatalogue, ledger: LedgerService,
                 database: @escaping @Sendable () -> any Database, logger: Logger) {

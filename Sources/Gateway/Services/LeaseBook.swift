@@ -32,6 +32,12 @@ public final class LeaseBook: Sendable {
         public var sliceFloor = LedgerAmount.meteredUnits(100)
         /// A new slice takes this many times the request that needed it, to admit the next ones too.
         public var sliceMultiple = 8
+        /// Under sustained load (a new slice needed within `growthWindow` of the last) each slice is twice
+        /// the last, up to this and to a quarter of the unheld balance, so that a busy project costs a
+        /// ledger reservation every second or so rather than one per few requests (issue 4 item 10),
+        /// while other instances still find most of the balance.
+        public var sliceCeiling = LedgerAmount.meteredUnits(10_000)
+        public var growthWindow: Duration = .seconds(1)
         public var flushInterval: Duration = .milliseconds(200)
         public var idleRelease: TimeInterval = 5
         public var maxSliceAge: TimeInterval = 60
@@ -75,6 +81,8 @@ public final class LeaseBook: Sendable {
         /// reading it again (a client retrying after 429s must not cost a database read each time).
         var lastBalance: Int?
         var shortUntil: ContinuousClock.Instant?
+        /// The last slice leased, and when: the next one doubles it under sustained load.
+        var lastSlice: (ticks: Int, at: ContinuousClock.Instant)?
     }
 
     struct State {
@@ -187,8 +195,13 @@ public final class LeaseBook: Sendable {
             state.accounts[account]?.shortUntil = snapshot.balance < want ? ContinuousClock.now + .milliseconds(500) : nil
         }
         var unheld = snapshot.balance
-        var amount = LedgerAmount(ticks: min(unheld.ticks,
-                                             max(want.ticks * settings.sliceMultiple, settings.sliceFloor.ticks)))
+        let base = max(want.ticks * settings.sliceMultiple, settings.sliceFloor.ticks)
+        var size = base
+        if let last = state.withLock({ $0.accounts[account]?.lastSlice }),
+           ContinuousClock.now - last.at < settings.growthWindow {
+            size = max(base, min(last.ticks * 2, settings.sliceCeiling.ticks, unheld.ticks / 4))
+        }
+        var amount = LedgerAmount(ticks: min(unheld.ticks, size))
         for _ in 0..<3 where amount > .zero {
             let reference = nextReference()
             do {
@@ -199,6 +212,7 @@ public final class LeaseBook: Sendable {
                     state.accounts[account, default: AccountLeases()].slices.append(
                         Slice(reference: reference, held: amount.ticks, openedAt: opened, lastUsed: opened))
                     state.accounts[account]?.lastBalance = max(0, unheld.ticks - amount.ticks)
+                    state.accounts[account]?.lastSlice = (amount.ticks, ContinuousClock.now)
                 }
                 return
             } catch LedgerError.insufficientBalance(let available, _) {
