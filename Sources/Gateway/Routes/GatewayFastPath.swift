@@ -248,8 +248,8 @@ final class FastExchange: UpstreamExchange {
     func start() {
         let bound = NIOLoopBound(self, eventLoop: eventLoop)
         timeout = eventLoop.scheduleTask(in: Self.answerTimeout) {
+            bound.value.timedOut = true  // first: closing may report the failure at once
             bound.value.connection?.close(promise: nil)
-            bound.value.timedOut = true
         }
         tryNext()
     }
